@@ -1,0 +1,58 @@
+// The `tsk` command line (architecture.md §2, a contract):
+//   tsk check <file.ts>…          diagnostics, exit 1 if any
+//   tsk emit <entry.ts> -o <out.c> the C for the entry and its imports
+//   tsk run <file.ts>             build natively for the host, run, print main()'s u32 result
+import * as fs from "fs";
+import { spawnSync } from "child_process";
+import { buildHost, compile, format } from "./compile";
+
+const USAGE = `usage: tsk check <file.ts>...
+       tsk emit <entry.ts> -o <out.c>
+       tsk run <file.ts>`;
+
+export function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case "check": {
+      if (!rest.length) return usage();
+      const r = compile(rest, "kernel");
+      if (r.diagnostics.length) {
+        console.error(format(r.diagnostics));
+        return 1;
+      }
+      return 0;
+    }
+    case "emit": {
+      const o = rest.indexOf("-o");
+      if (o < 0 || o + 1 >= rest.length) return usage();
+      const out = rest[o + 1];
+      const files = rest.filter((_, i) => i !== o && i !== o + 1);
+      if (files.length !== 1) return usage();
+      const r = compile(files, "kernel");
+      if (!r.c) {
+        console.error(format(r.diagnostics));
+        return 1;
+      }
+      fs.writeFileSync(out, r.c);
+      return 0;
+    }
+    case "run": {
+      if (rest.length !== 1) return usage();
+      const r = compile(rest, "host");
+      if (!r.c) {
+        console.error(format(r.diagnostics));
+        return 1;
+      }
+      const exe = buildHost(r.c);
+      const p = spawnSync(exe, [], { stdio: "inherit" });
+      return p.status ?? 1;
+    }
+    default:
+      return usage();
+  }
+}
+
+function usage(): number {
+  console.error(USAGE);
+  return 2;
+}

@@ -1,0 +1,182 @@
+// What the lowering knows about the program: every function, global, local and enum by its
+// TypeScript symbol, their subset types, and the C names they get.
+import * as ts from "typescript";
+import * as path from "path";
+import { Diagnostics } from "./diagnostics";
+import { Loaded, isIntrinsicsModule, isPrelude } from "./program";
+import { IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
+
+export interface FnInfo {
+  decl: ts.FunctionDeclaration;
+  cname: string;
+  params: { name: string; ty: Ty; cname: string }[];
+  ret: Ty;
+  exported: boolean;
+}
+
+export interface VarInfo {
+  cname: string;
+  ty: Ty;
+  /** The value, when it is a constant known at compile time. */
+  value?: bigint;
+  /** What the checker proved about a `const` local beyond its type. */
+  range?: Range;
+  global: boolean;
+}
+
+export interface EnumInfo {
+  name: string;
+  ty: Ty;
+}
+
+const C_RESERVED = new Set(
+  ("auto break case char const continue default do double else enum extern float for goto if inline int long " +
+    "register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while " +
+    "main bool true false asm typeof _Bool NULL errno printf exit abort memcpy memset memmove memcmp").split(" "),
+);
+
+export class Context {
+  readonly checker: ts.TypeChecker;
+  readonly fns = new Map<ts.Symbol, FnInfo>();
+  readonly vars = new Map<ts.Symbol, VarInfo>();
+  readonly enums = new Map<ts.Symbol, EnumInfo>();
+  /** C names taken by globals and functions: locals must not shadow them. */
+  readonly globalNames = new Set<string>();
+  /** Call graph edges, for the recursion rule. */
+  readonly calls: { from: FnInfo; to: FnInfo; node: ts.Node }[] = [];
+
+  constructor(
+    readonly loaded: Loaded,
+    readonly diags: Diagnostics,
+    readonly entry: ts.SourceFile,
+  ) {
+    this.checker = loaded.checker;
+  }
+
+  /** `mem/pat.ts` under the root → `mem_pat`; the entry module gets no prefix. */
+  modulePrefix(sf: ts.SourceFile): string {
+    if (sf === this.entry) return "";
+    const rel = path.relative(this.loaded.root, sf.fileName).replace(/\.ts$/, "");
+    return rel
+      .split(/[\\/]/)
+      .map((p) => (p === ".." ? "up" : p.replace(/[^A-Za-z0-9]/g, "_")))
+      .join("_");
+  }
+
+  globalName(sf: ts.SourceFile, name: string): string {
+    const prefix = this.modulePrefix(sf);
+    let c = prefix ? `${prefix}_${name}` : name;
+    if (C_RESERVED.has(c) || c.startsWith("tsk_")) c = `tsk_${c}`;
+    this.globalNames.add(c);
+    return c;
+  }
+
+  localName(name: string): string {
+    return C_RESERVED.has(name) || this.globalNames.has(name) || name.startsWith("tsk_") ? `${name}_` : name;
+  }
+
+  /** The symbol behind an identifier, through imports and re-exports. */
+  symbolOf(node: ts.Node): ts.Symbol | undefined {
+    let s = this.checker.getSymbolAtLocation(node);
+    while (s && s.flags & ts.SymbolFlags.Alias) s = this.checker.getAliasedSymbol(s);
+    return s;
+  }
+
+  declFile(s: ts.Symbol): ts.SourceFile | undefined {
+    const d = s.declarations?.[0];
+    return d?.getSourceFile();
+  }
+
+  isPreludeSymbol(s: ts.Symbol): boolean {
+    const f = this.declFile(s);
+    return !!f && isPrelude(f);
+  }
+
+  isIntrinsicSymbol(s: ts.Symbol): boolean {
+    const f = this.declFile(s);
+    return !!f && isIntrinsicsModule(f) && !!(s.flags & ts.SymbolFlags.Function);
+  }
+
+  /** The subset type a type annotation names, or a TSK1002 diagnostic and undefined. */
+  typeOf(node: ts.TypeNode | undefined, where: ts.Node, what: string): Ty | undefined {
+    if (!node) return undefined;
+    switch (node.kind) {
+      case ts.SyntaxKind.BooleanKeyword:
+        return { k: "bool" };
+      case ts.SyntaxKind.VoidKeyword:
+        return { k: "void" };
+      case ts.SyntaxKind.NeverKeyword:
+        return { k: "never" };
+      case ts.SyntaxKind.StringKeyword:
+        return { k: "string" };
+      case ts.SyntaxKind.NumberKeyword:
+        this.diags.error(node, "TSK1002", `${what} has type 'number': choose u8, u16, u32 or i32 (a JavaScript number can hold fractions; the subset's integers cannot)`);
+        return undefined;
+    }
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && !node.typeArguments) {
+      const s = this.symbolOf(node.typeName);
+      if (s && this.isPreludeSymbol(s)) {
+        const n = node.typeName.text;
+        if (n === "bool") return { k: "bool" };
+        if (n in INT_RANGES) return { k: "int", name: n as IntName };
+      }
+      if (s && s.flags & ts.SymbolFlags.Enum) {
+        const e = this.enums.get(s);
+        if (e) return e.ty;
+      }
+    }
+    this.diags.error(node, "TSK1002", `${what} has type '${node.getText()}', which is not in the subset: use u8, u16, u32, i32, boolean or an enum`);
+    return undefined;
+  }
+
+  /** Register an enum declaration: members must be integer constants that fit 32 bits. */
+  declareEnum(decl: ts.EnumDeclaration): void {
+    const s = this.checker.getSymbolAtLocation(decl.name);
+    if (!s) return;
+    let lo: bigint | undefined;
+    let hi: bigint | undefined;
+    for (const m of decl.members) {
+      const v = this.checker.getConstantValue(m);
+      if (typeof v !== "number" || !Number.isInteger(v)) {
+        this.diags.error(m, "TSK1006", `enum member '${m.name.getText()}' must have an integer value`);
+        continue;
+      }
+      const b = BigInt(v);
+      if (!within({ lo: b, hi: b }, U32) && !within({ lo: b, hi: b }, I32)) {
+        this.diags.error(m, "TSK1006", `enum member '${m.name.getText()}' = ${v} does not fit 32 bits`);
+        continue;
+      }
+      lo = lo === undefined || b < lo ? b : lo;
+      hi = hi === undefined || b > hi ? b : hi;
+    }
+    const range = { lo: lo ?? 0n, hi: hi ?? 0n };
+    if (!within(range, U32) && !within(range, I32)) {
+      this.diags.error(decl.name, "TSK1006", `enum '${decl.name.text}' mixes values that fit neither u32 nor i32 together`);
+    }
+    this.enums.set(s, { name: decl.name.text, ty: { k: "enum", name: decl.name.text, range } });
+  }
+}
+
+/** The C type that holds values of `t`. */
+export function cType(t: Ty): string {
+  switch (t.k) {
+    case "int":
+      return { u8: "uint8_t", u16: "uint16_t", u32: "uint32_t", i32: "int32_t" }[t.name];
+    case "enum":
+      return t.range.lo < 0n ? "int32_t" : "uint32_t";
+    case "bool":
+      return "bool";
+    case "string":
+      return "tsk_str";
+    case "void":
+    case "never":
+      return "void";
+  }
+}
+
+/** The integer representation `t` is held in natively. */
+export function intNameOf(t: Ty): IntName | undefined {
+  if (t.k === "int") return t.name;
+  if (t.k === "enum") return t.range.lo < 0n ? "i32" : "u32";
+  return undefined;
+}

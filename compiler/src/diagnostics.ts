@@ -1,0 +1,84 @@
+// Diagnostics in tsc's format, `file(line,col): error TSKnnnn: message`, one code per subset rule.
+// The format is a contract (editors and CI problem matchers parse it); the table below is the
+// documentation of every rule (README.md shows it).
+import * as ts from "typescript";
+import * as path from "path";
+
+export const RULES = {
+  TSK1001: "syntax outside the subset (the message names it and what to write instead)",
+  TSK1002: "a type outside the subset: use u8, u16, u32, i32, boolean, an enum, or string for a literal parameter",
+  TSK1003: "a value whose range may not fit where it goes: coerce it, e.g. u32(a + b)",
+  TSK1004: "a product that may exceed 2^53 (JavaScript loses precision): use Math.imul(a, b)",
+  TSK1005: "division or modulo: coerce the result at once and give operands that fit 32 bits",
+  TSK1006: "a non-integer literal, or an integer literal outside -2^31..2^32-1",
+  TSK1007: "functions as values (arrow functions, function expressions, closures)",
+  TSK1008: "classes, objects, arrays, `new`, `this`",
+  TSK1009: "strings other than ASCII literals passed to a `string` parameter",
+  TSK1010: "exceptions (`throw`, `try`)",
+  TSK1011: "`var`: use `let` or `const`",
+  TSK1012: "recursion: the kernel's stack is fixed and Node's is not",
+  TSK1013: "a variable without an initializer or a needed type annotation",
+  TSK1014: "machine intrinsics used outside kernel/arch/ or a test",
+  TSK1015: "module-level code other than declarations with constant initializers",
+  TSK1016: "an assignment, `++` or `--` used as a value",
+  TSK1017: "`as`, `!` and `<T>` casts (they convert nothing at run time)",
+  TSK1018: "a global or library call outside the subset (only the prelude coercions and Math.imul)",
+  TSK1019: "a `case` that is not a constant, or that can never match its `switch`",
+  TSK1020: "a parameter that is optional, defaulted, a rest parameter or destructured",
+  TSK1021: "an import that is not a relative path to a .ts module of the program",
+  TSK1022: "labels, `for...in`, `for...of`, `with`, `debugger`, comma, `delete`, `typeof`, `void`, `in`, `instanceof`, `**`",
+  TSK1023: "a condition or comparison on a value that is not boolean and may not fit 32 bits",
+  TSK1024: "generic functions and type parameters",
+  TSK1025: "a function without an explicit result type, or with a parameter without a type",
+} as const;
+
+export type Code = keyof typeof RULES;
+
+export interface Diagnostic {
+  file: string;
+  line: number; // 1-based
+  col: number; // 1-based
+  code: string; // TSKnnnn or TSnnnn
+  message: string;
+}
+
+export class Diagnostics {
+  readonly list: Diagnostic[] = [];
+  private seen = new Set<string>();
+
+  /** Report `message` at `node` under rule `code`. */
+  error(node: ts.Node, code: Code, message: string): void {
+    const sf = node.getSourceFile();
+    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    this.push({ file: sf.fileName, line: line + 1, col: character + 1, code, message });
+  }
+
+  /** Take tsc's own diagnostics, in the same shape. */
+  addTs(d: ts.Diagnostic): void {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    if (d.file && d.start !== undefined) {
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      this.push({ file: d.file.fileName, line: line + 1, col: character + 1, code: `TS${d.code}`, message });
+    } else {
+      this.push({ file: "", line: 0, col: 0, code: `TS${d.code}`, message });
+    }
+  }
+
+  private push(d: Diagnostic): void {
+    const key = `${d.file}:${d.line}:${d.col}:${d.code}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(d);
+  }
+
+  get count(): number {
+    return this.list.length;
+  }
+}
+
+/** `file(line,col): error CODE: message`, the file relative to `cwd` as tsc prints it. */
+export function formatDiagnostic(d: Diagnostic, cwd = process.cwd()): string {
+  if (!d.file) return `error ${d.code}: ${d.message}`;
+  const rel = path.relative(cwd, d.file).split(path.sep).join("/");
+  return `${rel}(${d.line},${d.col}): error ${d.code}: ${d.message}`;
+}

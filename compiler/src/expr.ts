@@ -1,0 +1,702 @@
+// Expressions: checks each against the subset's rules (diagnostics on the node) and lowers it to C
+// whose value provably equals what Node computes. See docs/subset.md for the rules.
+import * as ts from "typescript";
+import { Context, FnInfo, cType, intNameOf } from "./context";
+import { INTRINSICS, mayCallIntrinsics } from "./intrinsics";
+import {
+  IntName, Range, Ty, I32, U32, EXACT, INT_RANGES, TWO32, add, sub, mul, neg, abs, asInt32, asUint32, asUnsigned,
+  bitLength, isExact, point, show, union, within, describe,
+} from "./types";
+import { ERROR, Val, constInt, exactCode, fits32, fitsType, i32Code, paren, toIntType, u32Code } from "./values";
+
+/** Per-function lowering state shared by expressions and statements. */
+export interface FnScope {
+  cx: Context;
+  fn: FnInfo | undefined;
+  temps: number;
+}
+
+type IntVal = Val & { k: "int" };
+
+export function lowerExpr(fs: FnScope, e: ts.Expression): Val {
+  const { cx } = fs;
+  switch (e.kind) {
+    case ts.SyntaxKind.ParenthesizedExpression:
+      return lowerExpr(fs, (e as ts.ParenthesizedExpression).expression);
+    case ts.SyntaxKind.NumericLiteral:
+      return literal(fs, e as ts.NumericLiteral, false);
+    case ts.SyntaxKind.TrueKeyword:
+      return { k: "bool", code: "true", js: true, effects: false, stable: true };
+    case ts.SyntaxKind.FalseKeyword:
+      return { k: "bool", code: "false", js: false, effects: false, stable: true };
+    case ts.SyntaxKind.Identifier:
+      return identifier(fs, e as ts.Identifier);
+    case ts.SyntaxKind.PropertyAccessExpression:
+      return propertyAccess(fs, e as ts.PropertyAccessExpression);
+    case ts.SyntaxKind.CallExpression:
+      return call(fs, e as ts.CallExpression);
+    case ts.SyntaxKind.BinaryExpression:
+      return binary(fs, e as ts.BinaryExpression);
+    case ts.SyntaxKind.PrefixUnaryExpression:
+      return prefix(fs, e as ts.PrefixUnaryExpression);
+    case ts.SyntaxKind.ConditionalExpression:
+      return conditional(fs, e as ts.ConditionalExpression);
+    case ts.SyntaxKind.PostfixUnaryExpression:
+      cx.diags.error(e, "TSK1016", `'${e.getText()}' is used as a value: make it a statement of its own`);
+      return ERROR;
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      cx.diags.error(e, "TSK1009", "a string literal may only be passed to a parameter of type string (e.g. print(\"...\"))");
+      return ERROR;
+    case ts.SyntaxKind.TemplateExpression:
+      cx.diags.error(e, "TSK1009", "template strings are not in the subset: print the parts one by one");
+      return ERROR;
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      cx.diags.error(e, "TSK1007", "functions as values are not in the subset: declare a module-level function and call it");
+      return ERROR;
+    case ts.SyntaxKind.ObjectLiteralExpression:
+    case ts.SyntaxKind.ArrayLiteralExpression:
+    case ts.SyntaxKind.NewExpression:
+    case ts.SyntaxKind.ThisKeyword:
+    case ts.SyntaxKind.ClassExpression:
+    case ts.SyntaxKind.ElementAccessExpression:
+    case ts.SyntaxKind.SuperKeyword:
+      cx.diags.error(e, "TSK1008", "objects, arrays and classes are not in the subset: keep data in memory through the arch/ layer, or in module-level variables");
+      return ERROR;
+    case ts.SyntaxKind.AsExpression:
+    case ts.SyntaxKind.TypeAssertionExpression:
+    case ts.SyntaxKind.NonNullExpression:
+    case ts.SyntaxKind.SatisfiesExpression:
+      cx.diags.error(e, "TSK1017", "casts convert nothing at run time: use a coercion such as u32(x) or i32(x)");
+      return ERROR;
+    case ts.SyntaxKind.TypeOfExpression:
+    case ts.SyntaxKind.DeleteExpression:
+    case ts.SyntaxKind.VoidExpression:
+      cx.diags.error(e, "TSK1022", `'${ts.tokenToString((e as ts.TypeOfExpression).getFirstToken()!.kind)}' is not in the subset`);
+      return ERROR;
+    case ts.SyntaxKind.BigIntLiteral:
+      cx.diags.error(e, "TSK1006", "bigint is not in the subset: use u32 pairs for 64-bit values");
+      return ERROR;
+    case ts.SyntaxKind.NullKeyword:
+      cx.diags.error(e, "TSK1001", "null is not in the subset: use 0 as the 'none' value of an integer");
+      return ERROR;
+    case ts.SyntaxKind.AwaitExpression:
+    case ts.SyntaxKind.YieldExpression:
+      cx.diags.error(e, "TSK1001", "async code and generators are not in the subset");
+      return ERROR;
+    default:
+      cx.diags.error(e, "TSK1001", `${ts.SyntaxKind[e.kind]} is not in the subset`);
+      return ERROR;
+  }
+}
+
+// ---- leaves ----
+
+function literal(fs: FnScope, e: ts.NumericLiteral, negated: boolean): Val {
+  const v = Number(e.text) * (negated ? -1 : 1);
+  if (!Number.isInteger(v)) {
+    fs.cx.diags.error(e, "TSK1006", `${e.getText()} is not an integer: the subset has no floating point`);
+    return ERROR;
+  }
+  if (v > 0xffffffff || v < -0x80000000) {
+    fs.cx.diags.error(e, "TSK1006", `${negated ? "-" : ""}${e.getText()} does not fit 32 bits (the subset's literals are -2^31..2^32-1)`);
+    return ERROR;
+  }
+  const out = constInt(BigInt(v));
+  if (/^0[xX]/.test(e.getText()) && v >= 0) out.code = `0x${v.toString(16)}u`;
+  return out;
+}
+
+function identifier(fs: FnScope, e: ts.Identifier): Val {
+  const { cx } = fs;
+  if (e.text === "undefined" || e.text === "NaN" || e.text === "Infinity") {
+    cx.diags.error(e, "TSK1018", `'${e.text}' is not a value of the subset`);
+    return ERROR;
+  }
+  const s = cx.symbolOf(e);
+  if (!s) return ERROR; // tsc has reported it
+  const v = cx.vars.get(s);
+  if (v) {
+    if (v.ty.k === "string") return { k: "string", code: v.cname, effects: false, stable: true };
+    if (v.ty.k === "bool") return { k: "bool", code: v.cname, effects: false, stable: !v.global };
+    if (v.value !== undefined) return constInt(v.value);
+    const ct = intNameOf(v.ty);
+    if (!ct) return ERROR;
+    const range = v.range ?? (v.ty.k === "enum" ? v.ty.range : INT_RANGES[ct]);
+    return { k: "int", code: v.cname, ct, range, effects: false, stable: !v.global };
+  }
+  if (cx.fns.has(s) || cx.isIntrinsicSymbol(s) || cx.isPreludeSymbol(s)) {
+    cx.diags.error(e, "TSK1007", `the function '${e.text}' is used as a value: functions can only be called`);
+    return ERROR;
+  }
+  if (cx.enums.has(s)) {
+    cx.diags.error(e, "TSK1008", `the enum '${e.text}' is used as a value: use one of its members`);
+    return ERROR;
+  }
+  cx.diags.error(e, "TSK1018", `'${e.text}' is not a value of the subset (only the program's own variables, constants and enum members)`);
+  return ERROR;
+}
+
+function propertyAccess(fs: FnScope, e: ts.PropertyAccessExpression): Val {
+  const { cx } = fs;
+  const s = cx.symbolOf(e.expression);
+  if (s && s.flags & ts.SymbolFlags.Enum) {
+    const v = cx.checker.getConstantValue(e);
+    if (typeof v === "number" && Number.isInteger(v)) return constInt(BigInt(v));
+    cx.diags.error(e, "TSK1006", `enum member '${e.getText()}' has no integer value`);
+    return ERROR;
+  }
+  if (s && s.flags & ts.SymbolFlags.ValueModule) {
+    // `import * as m`: m.x is just x
+    return identifier(fs, e.name);
+  }
+  if (e.name.text === "length") {
+    const obj = lowerExpr(fs, e.expression);
+    if (obj.k === "string") return { k: "int", code: `${obj.code}.len`, ct: "u32", range: { lo: 0n, hi: 0x3fffffffn }, effects: false, stable: true };
+    if (obj.k === "error") return ERROR;
+  }
+  cx.diags.error(e, "TSK1008", `'${e.getText()}': property access is only for enum members and a string's length`);
+  return ERROR;
+}
+
+// ---- calls ----
+
+function call(fs: FnScope, e: ts.CallExpression): Val {
+  const { cx } = fs;
+  const callee = e.expression;
+  if (ts.isPropertyAccessExpression(callee)) {
+    if (ts.isIdentifier(callee.expression) && callee.expression.text === "Math" && callee.name.text === "imul") {
+      const ms = cx.symbolOf(callee.expression);
+      if (ms && cx.declFile(ms)?.isDeclarationFile) return imul(fs, e);
+    }
+    if (callee.name.text === "charCodeAt") return charCodeAt(fs, e, callee);
+    const s = cx.symbolOf(callee.expression);
+    if (s && s.flags & ts.SymbolFlags.ValueModule) return callSymbol(fs, e, cx.symbolOf(callee.name), callee.name.text);
+    cx.diags.error(callee, "TSK1018", `'${callee.getText()}' is not available in the subset (only the program's functions, the prelude coercions and Math.imul)`);
+    return ERROR;
+  }
+  if (!ts.isIdentifier(callee)) {
+    cx.diags.error(callee, "TSK1007", "only named functions can be called");
+    return ERROR;
+  }
+  return callSymbol(fs, e, cx.symbolOf(callee), callee.text);
+}
+
+function callSymbol(fs: FnScope, e: ts.CallExpression, s: ts.Symbol | undefined, name: string): Val {
+  const { cx } = fs;
+  if (!s) return ERROR;
+  if (e.typeArguments) {
+    cx.diags.error(e, "TSK1024", "type arguments are not in the subset");
+    return ERROR;
+  }
+  if (cx.isPreludeSymbol(s)) return coercion(fs, e, name as IntName);
+  if (cx.isIntrinsicSymbol(s)) return intrinsic(fs, e, s, name);
+  const fn = cx.fns.get(s);
+  if (!fn) {
+    cx.diags.error(e.expression, "TSK1018", `'${name}' is not a function of this program`);
+    return ERROR;
+  }
+  if (fs.fn) cx.calls.push({ from: fs.fn, to: fn, node: e });
+  const args = e.arguments.map((a, i) => argument(fs, a, fn.params[i]?.ty, `argument ${i + 1} of ${name}()`));
+  if (args.some((a) => a.k === "error")) return ERROR;
+  return result(fn.ret, `${fn.cname}(${ordered(fs, args, fn.params.map((p) => p.ty)).join(", ")})`);
+}
+
+function result(ret: Ty, code: string): Val {
+  switch (ret.k) {
+    case "int":
+    case "enum": {
+      const ct = intNameOf(ret)!;
+      return { k: "int", code, ct, range: ret.k === "enum" ? ret.range : INT_RANGES[ct], effects: true, stable: false };
+    }
+    case "bool":
+      return { k: "bool", code, effects: true, stable: false };
+    case "void":
+    case "never":
+      return { k: ret.k, code, effects: true, stable: false };
+    default:
+      return ERROR;
+  }
+}
+
+/** An argument for a parameter of type `ty` (undefined: tsc reported a count mismatch). */
+function argument(fs: FnScope, a: ts.Expression, ty: Ty | undefined, what: string): Val {
+  if (!ty) return ERROR;
+  if (ty.k === "string") {
+    if (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) return stringLiteral(fs, a);
+    const v = lowerExpr(fs, a);
+    if (v.k !== "string" && v.k !== "error") fs.cx.diags.error(a, "TSK1009", `${what} must be a string literal or a string parameter`);
+    return v.k === "string" ? v : ERROR;
+  }
+  const v = lowerExpr(fs, a);
+  const code = flow(fs, v, ty, a, what);
+  if (code === undefined) return ERROR;
+  return { ...v, code } as Val;
+}
+
+function stringLiteral(fs: FnScope, a: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral): Val {
+  let c = "";
+  for (const ch of a.text) {
+    const code = ch.charCodeAt(0);
+    if (code > 0x7e || (code < 0x20 && code !== 10 && code !== 13 && code !== 9)) {
+      fs.cx.diags.error(a, "TSK1009", "string literals must be printable ASCII (plus \\n, \\r, \\t): charCodeAt would differ from the bytes sent");
+      return ERROR;
+    }
+    c += ch === "\\" ? "\\\\" : ch === '"' ? '\\"' : ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "\t" ? "\\t" : ch === "?" ? "\\?" : ch;
+  }
+  return { k: "string", code: `TSK_STR("${c}")`, effects: false, stable: true };
+}
+
+/**
+ * Check that `v` may flow into a place of type `ty` and return the C for it, converted.
+ * Undefined after a diagnostic.
+ */
+export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string): string | undefined {
+  const { cx } = fs;
+  if (v.k === "error") return undefined;
+  if (ty.k === "bool") {
+    if (v.k === "bool") return v.code;
+    cx.diags.error(node, "TSK1002", `${what} must be a boolean`);
+    return undefined;
+  }
+  if (ty.k === "int" || ty.k === "enum") {
+    if (v.k === "nonint") {
+      cx.diags.error(node, "TSK1005", `${what}: '${node.getText()}' may not be an integer in JavaScript; coerce it at once, e.g. ${intNameOf(ty)}(${node.getText()})`);
+      return undefined;
+    }
+    if (v.k !== "int") {
+      cx.diags.error(node, "TSK1002", `${what} must be ${describe(ty)}`);
+      return undefined;
+    }
+    if (!fitsType(v.range, ty)) {
+      const name = intNameOf(ty)!;
+      const hint = ty.k === "enum" ? `a member of ${ty.name}` : `${name}(${node.getText()}) to wrap it as JavaScript would`;
+      cx.diags.error(node, "TSK1003", `${what} must fit ${describe(ty)}, but '${node.getText()}' can be ${show(v.range)}: write ${hint}`);
+      return undefined;
+    }
+    return toIntType(v, intNameOf(ty)!);
+  }
+  if (ty.k === "string" && v.k === "string") return v.code;
+  cx.diags.error(node, "TSK1002", `${what} cannot take this value`);
+  return undefined;
+}
+
+function coercion(fs: FnScope, e: ts.CallExpression, name: IntName): Val {
+  if (e.arguments.length !== 1) return ERROR; // tsc reported it
+  const v = lowerExpr(fs, e.arguments[0]);
+  if (v.k === "error") return ERROR;
+  if (v.k !== "int" && v.k !== "nonint") {
+    fs.cx.diags.error(e.arguments[0], "TSK1002", `${name}() takes an integer`);
+    return ERROR;
+  }
+  if (v.js !== undefined) {
+    const js = { u8: v.js & 0xff, u16: v.js & 0xffff, u32: v.js >>> 0, i32: v.js | 0 }[name];
+    return constInt(BigInt(js));
+  }
+  let range: Range;
+  switch (name) {
+    case "u32":
+      range = asUint32(v.range);
+      break;
+    case "i32":
+      range = asInt32(v.range);
+      break;
+    default:
+      range = asUnsigned(v.range, name === "u8" ? 8n : 16n);
+  }
+  if (v.k === "int" && within(v.range, INT_RANGES[name])) return { ...v, range };
+  const src = v.k === "nonint" ? { code: v.code, ct: "u32" as IntName } : v;
+  return { k: "int", code: toIntType(src, name), ct: name, range, effects: v.effects, stable: v.stable };
+}
+
+function imul(fs: FnScope, e: ts.CallExpression): Val {
+  if (e.arguments.length !== 2) return ERROR;
+  const [a, b] = e.arguments.map((x) => truncating(fs, x, "Math.imul"));
+  if (a.k === "error" || b.k === "error") return ERROR;
+  if (a.js !== undefined && b.js !== undefined) return constInt(BigInt(Math.imul(a.js, b.js)));
+  const [ca, cb] = ordered(fs, [a, b]);
+  return { k: "int", code: `(int32_t)(${u32Code({ code: ca, ct: a.ct })} * ${u32Code({ code: cb, ct: b.ct })})`, ct: "i32", range: I32, effects: a.effects || b.effects, stable: a.stable && b.stable };
+}
+
+/** An operand JavaScript passes through ToInt32/ToUint32 (bitwise operators, Math.imul). */
+function truncating(fs: FnScope, x: ts.Expression, what: string): IntVal | (Val & { k: "error" }) {
+  const v = lowerExpr(fs, x);
+  if (v.k === "error") return v;
+  if (v.k === "nonint") return { k: "int", code: v.code, ct: "u32", range: v.range, js: v.js === undefined ? undefined : Math.trunc(v.js), effects: v.effects, stable: v.stable };
+  if (v.k !== "int") {
+    fs.cx.diags.error(x, "TSK1002", `the operand of ${what} must be an integer`);
+    return ERROR as Val & { k: "error" };
+  }
+  return v;
+}
+
+function charCodeAt(fs: FnScope, e: ts.CallExpression, callee: ts.PropertyAccessExpression): Val {
+  const s = lowerExpr(fs, callee.expression);
+  if (s.k === "error") return ERROR;
+  if (s.k !== "string" || e.arguments.length !== 1) {
+    fs.cx.diags.error(callee, "TSK1009", "charCodeAt takes one index, on a string parameter");
+    return ERROR;
+  }
+  const i = lowerExpr(fs, e.arguments[0]);
+  if (i.k === "error") return ERROR;
+  if (i.k !== "int" || !fits32(i.range)) {
+    fs.cx.diags.error(e.arguments[0], "TSK1023", "the index must be an integer that fits 32 bits");
+    return ERROR;
+  }
+  const ex = exactCode(i);
+  return { k: "nonint", code: `tsk_char_at(${s.code}, (int64_t)${paren(ex.code)})`, range: { lo: 0n, hi: 127n }, effects: i.effects, stable: i.stable };
+}
+
+function intrinsic(fs: FnScope, e: ts.CallExpression, s: ts.Symbol, name: string): Val {
+  const { cx } = fs;
+  const file = e.getSourceFile().fileName;
+  if (!mayCallIntrinsics(file)) {
+    cx.diags.error(e.expression, "TSK1014", `the machine intrinsic '${name}' may only be called from kernel/arch/ or a test: add a function to the arch layer`);
+    return ERROR;
+  }
+  const cname = INTRINSICS[name];
+  const decl = s.declarations?.[0];
+  if (!cname || !decl || !ts.isFunctionDeclaration(decl)) {
+    cx.diags.error(e.expression, "TSK1018", `'${name}' is not a machine intrinsic tsk knows (see compiler/src/intrinsics.ts)`);
+    return ERROR;
+  }
+  const params = decl.parameters.map((p) => cx.typeOf(p.type, p, `parameter '${p.name.getText()}'`));
+  const ret = cx.typeOf(decl.type, decl, `the result of ${name}`);
+  if (!ret || params.some((p) => !p)) return ERROR;
+  const args = e.arguments.map((a, i) => argument(fs, a, params[i], `argument ${i + 1} of ${name}()`));
+  if (args.some((a) => a.k === "error")) return ERROR;
+  return result(ret, `${cname}(${ordered(fs, args, params as Ty[]).join(", ")})`);
+}
+
+/**
+ * C leaves the order of operands and arguments unspecified; JavaScript evaluates left to right.
+ * When a later operand has effects, earlier ones that could observe them are evaluated first into
+ * temporaries (a GNU statement expression). Returns the code for each operand.
+ */
+export function ordered(fs: FnScope, vals: Val[], types?: Ty[]): string[] {
+  let last = -1;
+  vals.forEach((v, i) => {
+    if (v.effects) last = i;
+  });
+  const hoist = vals.map((v, i) => i < last && !v.stable);
+  if (!hoist.some((h) => h)) return vals.map((v) => v.code);
+  const decls: string[] = [];
+  const codes = vals.map((v, i) => {
+    if (!hoist[i]) return v.code;
+    const t = `tsk_t${++fs.temps}`;
+    const ty = types?.[i];
+    const c = ty ? cType(ty) : v.k === "int" ? `${cTypeOfInt(v.ct)}` : v.k === "bool" ? "bool" : v.k === "string" ? "tsk_str" : "uint32_t";
+    decls.push(`${c} ${t} = ${v.code};`);
+    return t;
+  });
+  // The declarations ride on the first operand, which C evaluates as part of it.
+  codes[0] = `({ ${decls.join(" ")} ${codes[0]}; })`;
+  return codes;
+}
+function cTypeOfInt(ct: IntName): string {
+  return { u8: "uint8_t", u16: "uint16_t", u32: "uint32_t", i32: "int32_t" }[ct];
+}
+
+// ---- operators ----
+
+function binary(fs: FnScope, e: ts.BinaryExpression): Val {
+  const { cx } = fs;
+  const op = e.operatorToken.kind;
+  const K = ts.SyntaxKind;
+  if (op >= K.FirstAssignment && op <= K.LastAssignment) {
+    cx.diags.error(e, "TSK1016", "an assignment is used as a value: make it a statement of its own");
+    return ERROR;
+  }
+  switch (op) {
+    case K.AmpersandAmpersandToken:
+    case K.BarBarToken:
+      return logical(fs, e, op === K.AmpersandAmpersandToken ? "&&" : "||");
+    case K.CommaToken:
+    case K.AsteriskAsteriskToken:
+    case K.InKeyword:
+    case K.InstanceOfKeyword:
+      cx.diags.error(e.operatorToken, "TSK1022", `'${e.operatorToken.getText()}' is not in the subset${op === K.AsteriskAsteriskToken ? ": multiply, or shift for powers of two" : ""}`);
+      return ERROR;
+    case K.QuestionQuestionToken:
+      cx.diags.error(e.operatorToken, "TSK1001", "'??' is not in the subset: subset values are never null");
+      return ERROR;
+  }
+  const a = lowerExpr(fs, e.left);
+  const b = lowerExpr(fs, e.right);
+  if (a.k === "error" || b.k === "error") return ERROR;
+  if (a.k === "string" || b.k === "string") {
+    cx.diags.error(e, "TSK1009", "strings cannot be combined or compared: print the parts one by one");
+    return ERROR;
+  }
+  switch (op) {
+    case K.EqualsEqualsEqualsToken:
+    case K.EqualsEqualsToken:
+      return compare(fs, e, a, b, "==");
+    case K.ExclamationEqualsEqualsToken:
+    case K.ExclamationEqualsToken:
+      return compare(fs, e, a, b, "!=");
+    case K.LessThanToken:
+      return compare(fs, e, a, b, "<");
+    case K.LessThanEqualsToken:
+      return compare(fs, e, a, b, "<=");
+    case K.GreaterThanToken:
+      return compare(fs, e, a, b, ">");
+    case K.GreaterThanEqualsToken:
+      return compare(fs, e, a, b, ">=");
+    case K.PlusToken:
+    case K.MinusToken:
+    case K.AsteriskToken:
+      return arithmetic(fs, e, a, b, op === K.PlusToken ? "+" : op === K.MinusToken ? "-" : "*");
+    case K.SlashToken:
+    case K.PercentToken:
+      return divide(fs, e, a, b, op === K.SlashToken ? "/" : "%");
+    case K.AmpersandToken:
+    case K.BarToken:
+    case K.CaretToken:
+    case K.LessThanLessThanToken:
+    case K.GreaterThanGreaterThanToken:
+    case K.GreaterThanGreaterThanGreaterThanToken:
+      return bitwise(fs, e, a, b, e.operatorToken.getText());
+  }
+  cx.diags.error(e.operatorToken, "TSK1001", `the operator '${e.operatorToken.getText()}' is not in the subset`);
+  return ERROR;
+}
+
+function needInt(fs: FnScope, v: Val, node: ts.Node, what: string): v is IntVal {
+  if (v.k === "int") return true;
+  if (v.k === "nonint") fs.cx.diags.error(node, "TSK1005", `'${node.getText()}' may not be an integer in JavaScript: coerce it at once, e.g. u32(${node.getText()}), before using it in ${what}`);
+  else if (v.k !== "error") fs.cx.diags.error(node, "TSK1002", `${what} needs integers`);
+  return false;
+}
+
+/** Operands as ToInt32 sees them (nonint allowed: ToInt32 truncates). */
+function bitOperand(fs: FnScope, v: Val, node: ts.Node, what: string): IntVal | undefined {
+  if (v.k === "nonint") return { k: "int", code: v.code, ct: "u32", range: v.range, js: v.js === undefined ? undefined : Math.trunc(v.js), effects: v.effects, stable: v.stable };
+  return needInt(fs, v, node, what) ? v : undefined;
+}
+
+function combine(a: Val, b: Val) {
+  return { effects: a.effects || b.effects, stable: a.stable && b.stable };
+}
+
+function arithmetic(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: "+" | "-" | "*"): Val {
+  if (!needInt(fs, a, e.left, `'${op}'`) || !needInt(fs, b, e.right, `'${op}'`)) return ERROR;
+  const range = op === "+" ? add(a.range, b.range) : op === "-" ? sub(a.range, b.range) : mul(a.range, b.range);
+  if (!isExact(range)) {
+    if (op === "*") fs.cx.diags.error(e, "TSK1004", `'${e.getText()}' can reach ${show(range)}, beyond 2^53, where JavaScript's product is no longer exact: use Math.imul(${e.left.getText()}, ${e.right.getText()}) for the wrapped 32-bit product`);
+    else fs.cx.diags.error(e, "TSK1003", `'${e.getText()}' can reach ${show(range)}, beyond 2^53, where JavaScript's numbers are no longer exact: coerce the operands first`);
+    return ERROR;
+  }
+  if (a.js !== undefined && b.js !== undefined) {
+    const js = op === "+" ? a.js + b.js : op === "-" ? a.js - b.js : a.js * b.js;
+    if (Number.isSafeInteger(js)) return constInt(BigInt(js));
+  }
+  const [ca, cb] = ordered(fs, [a, b]);
+  return { k: "int", code: `${u32Code({ code: ca, ct: a.ct })} ${op} ${u32Code({ code: cb, ct: b.ct })}`, ct: "u32", range, ...combine(a, b) };
+}
+
+function divide(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: "/" | "%"): Val {
+  const what = op === "/" ? "a division" : "a modulo";
+  if (!needInt(fs, a, e.left, what) || !needInt(fs, b, e.right, what)) return ERROR;
+  for (const [v, n] of [[a, e.left], [b, e.right]] as const) {
+    if (!fits32(v.range)) {
+      fs.cx.diags.error(n, "TSK1005", `the operand '${n.getText()}' of ${what} can be ${show(v.range)}: coerce it to 32 bits first, e.g. u32(${n.getText()})`);
+      return ERROR;
+    }
+  }
+  const unsigned = within(a.range, U32) && within(b.range, U32);
+  const [ca, cb] = ordered(fs, [a, b]);
+  const ea = { code: ca, ct: a.ct };
+  const eb = { code: cb, ct: b.ct };
+  const helper = op === "/" ? "div" : "mod";
+  const code = unsigned
+    ? `tsk_${helper}_u32(${u32Code(ea)}, ${u32Code(eb)})`
+    : `tsk_${helper}_i64((int64_t)${paren(exactCode({ ...a, code: ca }).code)}, (int64_t)${paren(exactCode({ ...b, code: cb }).code)})`;
+  const maxA = abs(a.range.lo) > abs(a.range.hi) ? abs(a.range.lo) : abs(a.range.hi);
+  const js = a.js !== undefined && b.js !== undefined ? (op === "/" ? a.js / b.js : a.js % b.js) : undefined;
+  if (op === "/") {
+    const range = a.range.lo >= 0n && b.range.lo >= 0n ? { lo: 0n, hi: a.range.hi } : { lo: -maxA, hi: maxA };
+    return { k: "nonint", code, range, js, ...combine(a, b) };
+  }
+  const maxB = abs(b.range.lo) > abs(b.range.hi) ? abs(b.range.lo) : abs(b.range.hi);
+  const m = (maxB - 1n < maxA ? maxB - 1n : maxA);
+  const range = { lo: a.range.lo < 0n ? -m : 0n, hi: a.range.hi > 0n ? m : 0n };
+  const zeroFree = b.range.lo > 0n || b.range.hi < 0n;
+  if (!zeroFree) return { k: "nonint", code, range, js, ...combine(a, b) };
+  if (js !== undefined && Number.isInteger(js)) return constInt(BigInt(js));
+  const plain = unsigned && b.js !== undefined ? `${u32Code(ea)} % ${u32Code(eb)}` : code;
+  return { k: "int", code: plain, ct: "u32", range, ...combine(a, b) };
+}
+
+function bitwise(fs: FnScope, e: ts.BinaryExpression, av: Val, bv: Val, op: string): Val {
+  const a = bitOperand(fs, av, e.left, `'${op}'`);
+  const b = bitOperand(fs, bv, e.right, `'${op}'`);
+  if (!a || !b) return ERROR;
+  if (!isExact(a.range) || !isExact(b.range)) {
+    fs.cx.diags.error(e, "TSK1003", `an operand of '${op}' may exceed 2^53 in JavaScript: coerce it first`);
+    return ERROR;
+  }
+  if (a.js !== undefined && b.js !== undefined) {
+    const js = { "&": a.js & b.js, "|": a.js | b.js, "^": a.js ^ b.js, "<<": a.js << b.js, ">>": a.js >> b.js, ">>>": a.js >>> b.js }[op]!;
+    return constInt(BigInt(js));
+  }
+  const [ca, cb] = ordered(fs, [a, b]);
+  const ua = u32Code({ code: ca, ct: a.ct });
+  const ub = u32Code({ code: cb, ct: b.ct });
+  const ra = asInt32(a.range);
+  const rb = asInt32(b.range);
+  const c = combine(a, b);
+  const shift = b.js !== undefined ? `${b.js & 31}` : `(${ub} & 31u)`;
+  const count = b.js !== undefined ? BigInt(b.js & 31) : undefined;
+  switch (op) {
+    case "&": {
+      let range = I32;
+      if (ra.lo >= 0n && rb.lo >= 0n) range = { lo: 0n, hi: ra.hi < rb.hi ? ra.hi : rb.hi };
+      else if (ra.lo >= 0n) range = { lo: 0n, hi: ra.hi };
+      else if (rb.lo >= 0n) range = { lo: 0n, hi: rb.hi };
+      return { k: "int", code: `(int32_t)(${ua} & ${ub})`, ct: "i32", range, ...c };
+    }
+    case "|":
+    case "^": {
+      const range = ra.lo >= 0n && rb.lo >= 0n ? { lo: 0n, hi: (1n << bitLength(ra.hi > rb.hi ? ra.hi : rb.hi)) - 1n } : I32;
+      return { k: "int", code: `(int32_t)(${ua} ${op} ${ub})`, ct: "i32", range, ...c };
+    }
+    case "<<": {
+      let range = I32;
+      if (count !== undefined) {
+        const r = { lo: ra.lo << count, hi: ra.hi << count };
+        if (within(r, I32)) range = r;
+      }
+      return { k: "int", code: `(int32_t)(${ua} << ${shift})`, ct: "i32", range, ...c };
+    }
+    case ">>": {
+      const range = count !== undefined ? { lo: ra.lo >> count, hi: ra.hi >> count } : { lo: ra.lo < 0n ? ra.lo : 0n, hi: ra.hi > 0n ? ra.hi : 0n };
+      return { k: "int", code: `(int32_t)${paren(i32Code({ code: ca, ct: a.ct }))} >> ${shift}`, ct: "i32", range, ...c };
+    }
+    default: {
+      const ru = asUint32(a.range);
+      const range = count !== undefined ? { lo: ru.lo >> count, hi: ru.hi >> count } : { lo: 0n, hi: ru.hi };
+      return { k: "int", code: `${ua} >> ${shift}`, ct: "u32", range, ...c };
+    }
+  }
+}
+
+function compare(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: string): Val {
+  const { cx } = fs;
+  if (a.k === "bool" && b.k === "bool" && (op === "==" || op === "!=")) {
+    const [ca, cb] = ordered(fs, [a, b]);
+    return { k: "bool", code: `${paren(ca)} ${op} ${paren(cb)}`, ...combine(a, b) };
+  }
+  if (!needInt(fs, a, e.left, "a comparison") || !needInt(fs, b, e.right, "a comparison")) return ERROR;
+  for (const [v, n] of [[a, e.left], [b, e.right]] as const) {
+    if (!fits32(v.range)) {
+      cx.diags.error(n, "TSK1023", `'${n.getText()}' can be ${show(v.range)}, which does not fit 32 bits: coerce it before comparing, e.g. u32(${n.getText()})`);
+      return ERROR;
+    }
+  }
+  if (a.js !== undefined && b.js !== undefined) {
+    const js = { "==": a.js === b.js, "!=": a.js !== b.js, "<": a.js < b.js, "<=": a.js <= b.js, ">": a.js > b.js, ">=": a.js >= b.js }[op]!;
+    return { k: "bool", code: js ? "true" : "false", js, effects: false, stable: true };
+  }
+  const [ca, cb] = ordered(fs, [a, b]);
+  const ea = exactCode({ ...a, code: ca });
+  const eb = exactCode({ ...b, code: cb });
+  let code: string;
+  if (ea.signed === eb.signed) code = `${paren(ea.code)} ${op} ${paren(eb.code)}`;
+  else code = `(int64_t)${paren(ea.code)} ${op} (int64_t)${paren(eb.code)}`;
+  return { k: "bool", code, ...combine(a, b) };
+}
+
+function logical(fs: FnScope, e: ts.BinaryExpression, op: "&&" | "||"): Val {
+  const a = condition(fs, e.left);
+  const b = condition(fs, e.right);
+  if (a === undefined || b === undefined) return ERROR;
+  const ta = lowerExprCached.get(e.left)!;
+  const tb = lowerExprCached.get(e.right)!;
+  return { k: "bool", code: `${paren(a)} ${op} ${paren(b)}`, effects: ta.effects || tb.effects, stable: ta.stable && tb.stable };
+}
+
+const lowerExprCached = new WeakMap<ts.Node, Val>();
+
+/** A value tested for truth (if, while, &&, !): a boolean, or an integer known to fit 32 bits. */
+export function condition(fs: FnScope, x: ts.Expression): string | undefined {
+  const v = lowerExpr(fs, x);
+  lowerExprCached.set(x, v);
+  if (v.k === "error") return undefined;
+  if (v.k === "bool") return v.code;
+  if (v.k === "int") {
+    if (!fits32(v.range)) {
+      fs.cx.diags.error(x, "TSK1023", `'${x.getText()}' can be ${show(v.range)}, which does not fit 32 bits: coerce it before testing it`);
+      return undefined;
+    }
+    return `${paren(u32Code(v))} != 0u`;
+  }
+  if (v.k === "nonint") {
+    fs.cx.diags.error(x, "TSK1005", `'${x.getText()}' may not be an integer in JavaScript: coerce it before testing it`);
+    return undefined;
+  }
+  fs.cx.diags.error(x, "TSK1002", "a condition must be a boolean or an integer");
+  return undefined;
+}
+
+function prefix(fs: FnScope, e: ts.PrefixUnaryExpression): Val {
+  const { cx } = fs;
+  const K = ts.SyntaxKind;
+  switch (e.operator) {
+    case K.PlusPlusToken:
+    case K.MinusMinusToken:
+      cx.diags.error(e, "TSK1016", `'${e.getText()}' is used as a value: make it a statement of its own`);
+      return ERROR;
+    case K.ExclamationToken: {
+      const c = condition(fs, e.operand);
+      if (c === undefined) return ERROR;
+      const v = lowerExprCached.get(e.operand)!;
+      if (v.k === "bool" && v.js !== undefined) return { k: "bool", code: v.js ? "false" : "true", js: !v.js, effects: false, stable: true };
+      return { k: "bool", code: `!${paren(c)}`, effects: v.effects, stable: v.stable };
+    }
+    case K.PlusToken:
+      cx.diags.error(e, "TSK1001", "unary '+' converts to number, which the subset has not: drop it");
+      return ERROR;
+    case K.MinusToken: {
+      if (ts.isNumericLiteral(e.operand)) return literal(fs, e.operand, true);
+      const v = lowerExpr(fs, e.operand);
+      if (!needInt(fs, v, e.operand, "'-'")) return ERROR;
+      if (v.js !== undefined) return constInt(BigInt(-v.js));
+      return { k: "int", code: `0u - ${u32Code(v)}`, ct: "u32", range: neg(v.range), effects: v.effects, stable: v.stable };
+    }
+    case K.TildeToken: {
+      const v = bitOperand(fs, lowerExpr(fs, e.operand), e.operand, "'~'");
+      if (!v) return ERROR;
+      if (!isExact(v.range)) {
+        cx.diags.error(e, "TSK1003", "the operand of '~' may exceed 2^53 in JavaScript: coerce it first");
+        return ERROR;
+      }
+      if (v.js !== undefined) return constInt(BigInt(~v.js));
+      const r = asInt32(v.range);
+      return { k: "int", code: `(int32_t)~${u32Code(v)}`, ct: "i32", range: { lo: -r.hi - 1n, hi: -r.lo - 1n }, effects: v.effects, stable: v.stable };
+    }
+  }
+  cx.diags.error(e, "TSK1001", "this operator is not in the subset");
+  return ERROR;
+}
+
+function conditional(fs: FnScope, e: ts.ConditionalExpression): Val {
+  const c = condition(fs, e.condition);
+  const a = lowerExpr(fs, e.whenTrue);
+  const b = lowerExpr(fs, e.whenFalse);
+  if (c === undefined || a.k === "error" || b.k === "error") return ERROR;
+  const cv = lowerExprCached.get(e.condition)!;
+  const c2 = { effects: cv.effects || a.effects || b.effects, stable: cv.stable && a.stable && b.stable };
+  if (a.k === "bool" && b.k === "bool") return { k: "bool", code: `${paren(c)} ? ${paren(a.code)} : ${paren(b.code)}`, ...c2 };
+  if ((a.k === "int" || a.k === "nonint") && (b.k === "int" || b.k === "nonint")) {
+    const range = union(a.range, b.range);
+    const code = `${paren(c)} ? ${paren(u32Code({ code: a.code, ct: a.k === "int" ? a.ct : "u32" }))} : ${paren(u32Code({ code: b.code, ct: b.k === "int" ? b.ct : "u32" }))}`;
+    if (a.k === "nonint" || b.k === "nonint") return { k: "nonint", code, range, ...c2 };
+    return { k: "int", code, ct: "u32", range, ...c2 };
+  }
+  fs.cx.diags.error(e, "TSK1002", "both branches of '?:' must be integers, or both booleans");
+  return ERROR;
+}
+
+export { EXACT, TWO32, point };

@@ -1,0 +1,91 @@
+// Loading a subset program: TypeScript's own parser and checker over the entry and everything it
+// imports, tsc's diagnostics first, then the module graph in dependency order for the emitter.
+import * as ts from "typescript";
+import * as path from "path";
+import { Diagnostics } from "./diagnostics";
+
+export const PRELUDE = path.resolve(__dirname, "../lib/prelude.d.ts");
+
+export const COMPILER_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noImplicitReturns: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Preserve,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ["lib.es2022.d.ts"],
+  types: [],
+  skipLibCheck: true,
+};
+
+export interface Loaded {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  /** Modules to compile, each after the modules it imports (intrinsics modules excluded). */
+  modules: ts.SourceFile[];
+  /** The directory module names are made relative to (the entry's). */
+  root: string;
+  /** The first file named: its exported functions keep their own names in C. */
+  entry: ts.SourceFile;
+}
+
+/** A module whose header says `@tsk-intrinsics`: its functions are machine intrinsics. */
+export function isIntrinsicsModule(sf: ts.SourceFile): boolean {
+  return /^\s*\/\/\s*@tsk-intrinsics\b/.test(sf.text);
+}
+
+export function isPrelude(sf: ts.SourceFile): boolean {
+  return path.resolve(sf.fileName) === PRELUDE;
+}
+
+/** Parse and type-check `entries` with tsc; report its errors; order the modules. */
+export function load(entries: string[], diags: Diagnostics): Loaded {
+  const files = entries.map((e) => path.resolve(e));
+  const program = ts.createProgram([...files, PRELUDE], COMPILER_OPTIONS);
+  const checker = program.getTypeChecker();
+  for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
+  for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
+
+  const modules: ts.SourceFile[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (sf: ts.SourceFile): void => {
+    if (state.has(sf.fileName)) return;
+    state.set(sf.fileName, "visiting");
+    for (const d of program.getSyntacticDiagnostics(sf)) diags.addTs(d);
+    for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
+    if (!isIntrinsicsModule(sf)) {
+      for (const imported of importsOf(sf, program, diags)) visit(imported);
+      modules.push(sf);
+    }
+    state.set(sf.fileName, "done");
+  };
+  for (const f of files) {
+    const sf = program.getSourceFile(f);
+    if (!sf) throw new Error(`tsk: cannot read ${f}`);
+    visit(sf);
+  }
+  const entry = program.getSourceFile(files[0])!;
+  return { program, checker, modules, root: path.dirname(files[0]), entry };
+}
+
+/** The source files `sf` imports; anything that is not a relative .ts module is an error. */
+function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): ts.SourceFile[] {
+  const out: ts.SourceFile[] = [];
+  for (const stmt of sf.statements) {
+    if (!ts.isImportDeclaration(stmt) && !(ts.isExportDeclaration(stmt) && stmt.moduleSpecifier)) continue;
+    const spec = stmt.moduleSpecifier;
+    if (!spec || !ts.isStringLiteral(spec)) continue;
+    if (!spec.text.startsWith(".")) {
+      diags.error(spec, "TSK1021", `'${spec.text}' is not a module of this program: import kernel modules by relative path, e.g. "./arch/serial"`);
+      continue;
+    }
+    const resolved = ts.resolveModuleName(spec.text, sf.fileName, COMPILER_OPTIONS, ts.sys).resolvedModule;
+    const target = resolved && program.getSourceFile(resolved.resolvedFileName);
+    if (!resolved || !target || resolved.extension !== ts.Extension.Ts) {
+      diags.error(spec, "TSK1021", `'${spec.text}' does not resolve to a .ts module`);
+      continue;
+    }
+    out.push(target);
+  }
+  return out;
+}

@@ -225,6 +225,15 @@ function argument(fs: FnScope, a: ts.Expression, ty: Ty | undefined, what: strin
   if (!ty) return ERROR;
   if (ty.k === "string") {
     if (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) return stringLiteral(fs, a);
+    if (ts.isParenthesizedExpression(a)) return argument(fs, a.expression, ty, what);
+    if (ts.isConditionalExpression(a)) {
+      const c = condition(fs, a.condition);
+      const x = argument(fs, a.whenTrue, ty, what);
+      const y = argument(fs, a.whenFalse, ty, what);
+      if (c === undefined || x.k === "error" || y.k === "error") return ERROR;
+      const cv = lowerExprCached.get(a.condition)!;
+      return { k: "string", code: `${paren(c)} ? ${x.code} : ${y.code}`, effects: cv.effects, stable: cv.stable };
+    }
     const v = lowerExpr(fs, a);
     if (v.k !== "string" && v.k !== "error") fs.cx.diags.error(a, "TSK1009", `${what} must be a string literal or a string parameter`);
     return v.k === "string" ? v : ERROR;
@@ -422,11 +431,26 @@ function binary(fs: FnScope, e: ts.BinaryExpression): Val {
       cx.diags.error(e.operatorToken, "TSK1001", "'??' is not in the subset: subset values are never null");
       return ERROR;
   }
-  const a = lowerExpr(fs, e.left);
-  const b = lowerExpr(fs, e.right);
+  return applyBinary(fs, { node: e, left: e.left, right: e.right, op }, lowerExpr(fs, e.left), lowerExpr(fs, e.right));
+}
+
+/** A binary operation as the checker sees it; `node` is where diagnostics about the whole go. */
+export interface BinSite {
+  node: ts.Node;
+  left: ts.Expression;
+  right: ts.Expression;
+  op: ts.SyntaxKind;
+}
+
+/** Check and lower `a op b` (also used for compound assignments, `x op= y` being `x = x op y`). */
+export function applyBinary(fs: FnScope, site: BinSite, a: Val, b: Val): Val {
+  const { cx } = fs;
+  const K = ts.SyntaxKind;
+  const op = site.op;
+  const e = site;
   if (a.k === "error" || b.k === "error") return ERROR;
   if (a.k === "string" || b.k === "string") {
-    cx.diags.error(e, "TSK1009", "strings cannot be combined or compared: print the parts one by one");
+    cx.diags.error(site.node, "TSK1009", "strings cannot be combined or compared: print the parts one by one");
     return ERROR;
   }
   switch (op) {
@@ -457,9 +481,9 @@ function binary(fs: FnScope, e: ts.BinaryExpression): Val {
     case K.LessThanLessThanToken:
     case K.GreaterThanGreaterThanToken:
     case K.GreaterThanGreaterThanGreaterThanToken:
-      return bitwise(fs, e, a, b, e.operatorToken.getText());
+      return bitwise(fs, e, a, b, ts.tokenToString(op)!);
   }
-  cx.diags.error(e.operatorToken, "TSK1001", `the operator '${e.operatorToken.getText()}' is not in the subset`);
+  cx.diags.error(site.node, "TSK1001", `the operator '${ts.tokenToString(op)}' is not in the subset`);
   return ERROR;
 }
 
@@ -480,12 +504,12 @@ function combine(a: Val, b: Val) {
   return { effects: a.effects || b.effects, stable: a.stable && b.stable };
 }
 
-function arithmetic(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: "+" | "-" | "*"): Val {
+function arithmetic(fs: FnScope, e: BinSite, a: Val, b: Val, op: "+" | "-" | "*"): Val {
   if (!needInt(fs, a, e.left, `'${op}'`) || !needInt(fs, b, e.right, `'${op}'`)) return ERROR;
   const range = op === "+" ? add(a.range, b.range) : op === "-" ? sub(a.range, b.range) : mul(a.range, b.range);
   if (!isExact(range)) {
-    if (op === "*") fs.cx.diags.error(e, "TSK1004", `'${e.getText()}' can reach ${show(range)}, beyond 2^53, where JavaScript's product is no longer exact: use Math.imul(${e.left.getText()}, ${e.right.getText()}) for the wrapped 32-bit product`);
-    else fs.cx.diags.error(e, "TSK1003", `'${e.getText()}' can reach ${show(range)}, beyond 2^53, where JavaScript's numbers are no longer exact: coerce the operands first`);
+    if (op === "*") fs.cx.diags.error(e.node, "TSK1004", `'${e.node.getText()}' can reach ${show(range)}, beyond 2^53, where JavaScript's product is no longer exact: use Math.imul(${e.left.getText()}, ${e.right.getText()}) for the wrapped 32-bit product`);
+    else fs.cx.diags.error(e.node, "TSK1003", `'${e.node.getText()}' can reach ${show(range)}, beyond 2^53, where JavaScript's numbers are no longer exact: coerce the operands first`);
     return ERROR;
   }
   if (a.js !== undefined && b.js !== undefined) {
@@ -496,7 +520,7 @@ function arithmetic(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: "+"
   return { k: "int", code: `${u32Code({ code: ca, ct: a.ct })} ${op} ${u32Code({ code: cb, ct: b.ct })}`, ct: "u32", range, ...combine(a, b) };
 }
 
-function divide(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: "/" | "%"): Val {
+function divide(fs: FnScope, e: BinSite, a: Val, b: Val, op: "/" | "%"): Val {
   const what = op === "/" ? "a division" : "a modulo";
   if (!needInt(fs, a, e.left, what) || !needInt(fs, b, e.right, what)) return ERROR;
   for (const [v, n] of [[a, e.left], [b, e.right]] as const) {
@@ -529,12 +553,12 @@ function divide(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: "/" | "
   return { k: "int", code: plain, ct: "u32", range, ...combine(a, b) };
 }
 
-function bitwise(fs: FnScope, e: ts.BinaryExpression, av: Val, bv: Val, op: string): Val {
+function bitwise(fs: FnScope, e: BinSite, av: Val, bv: Val, op: string): Val {
   const a = bitOperand(fs, av, e.left, `'${op}'`);
   const b = bitOperand(fs, bv, e.right, `'${op}'`);
   if (!a || !b) return ERROR;
   if (!isExact(a.range) || !isExact(b.range)) {
-    fs.cx.diags.error(e, "TSK1003", `an operand of '${op}' may exceed 2^53 in JavaScript: coerce it first`);
+    fs.cx.diags.error(e.node, "TSK1003", `an operand of '${op}' may exceed 2^53 in JavaScript: coerce it first`);
     return ERROR;
   }
   if (a.js !== undefined && b.js !== undefined) {
@@ -582,7 +606,7 @@ function bitwise(fs: FnScope, e: ts.BinaryExpression, av: Val, bv: Val, op: stri
   }
 }
 
-function compare(fs: FnScope, e: ts.BinaryExpression, a: Val, b: Val, op: string): Val {
+function compare(fs: FnScope, e: BinSite, a: Val, b: Val, op: string): Val {
   const { cx } = fs;
   if (a.k === "bool" && b.k === "bool" && (op === "==" || op === "!=")) {
     const [ca, cb] = ordered(fs, [a, b]);

@@ -3,7 +3,7 @@
 import * as ts from "typescript";
 import * as path from "path";
 import { cType, intNameOf } from "./context";
-import { FnScope, condition, flow, lowerExpr } from "./expr";
+import { FnScope, applyBinary, condition, flow, lowerExpr } from "./expr";
 import { Ty, INT_RANGES, fits32, show, within, U32, describe } from "./types";
 import { Val, constInt, exactCode, paren } from "./values";
 
@@ -240,30 +240,20 @@ function assignment(fs: FnScope, e: ts.BinaryExpression): string {
     return code === undefined ? "(void)0" : `${target.cname} = ${code}`;
   }
   // x op= y is x = x op y, checked as such (JavaScript computes it unwrapped).
-  const binop = ts.factory.createBinaryExpression(e.left, compoundOperator(op), e.right);
-  ts.setTextRange(binop, e);
-  (binop as { parent?: ts.Node }).parent = e.parent;
-  setParents(binop, e);
-  if (compoundOperator(op) === K.QuestionQuestionToken || op === K.AmpersandAmpersandEqualsToken || op === K.BarBarEqualsToken || op === K.QuestionQuestionEqualsToken) {
+  const binop = compoundOperator(op);
+  if (binop === undefined) {
     cx.diags.error(e.operatorToken, "TSK1001", `'${e.operatorToken.getText()}' is not in the subset`);
     return "(void)0";
   }
-  const v = lowerExpr(fs, binop);
+  const v = applyBinary(fs, { node: e, left: e.left, right: e.right, op: binop }, lowerExpr(fs, e.left), lowerExpr(fs, e.right));
   if (v.k === "error") return "(void)0";
   const code = flow(fs, v, target.ty, e, `'${e.left.getText()}'`);
   return code === undefined ? "(void)0" : `${target.cname} = ${code}`;
 }
 
-function setParents(node: ts.Node, original: ts.Node): void {
-  // Synthesised nodes need a source file to report at: borrow the original's position.
-  (node as { getSourceFile?: () => ts.SourceFile }).getSourceFile = () => original.getSourceFile();
-  (node as { getStart?: () => number }).getStart = () => original.getStart();
-  (node as { getText?: () => string }).getText = () => original.getText();
-}
-
-function compoundOperator(op: ts.SyntaxKind): ts.BinaryOperator {
+function compoundOperator(op: ts.SyntaxKind): ts.SyntaxKind | undefined {
   const K = ts.SyntaxKind;
-  const map: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
+  const map: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
     [K.PlusEqualsToken]: K.PlusToken,
     [K.MinusEqualsToken]: K.MinusToken,
     [K.AsteriskEqualsToken]: K.AsteriskToken,
@@ -275,9 +265,8 @@ function compoundOperator(op: ts.SyntaxKind): ts.BinaryOperator {
     [K.LessThanLessThanEqualsToken]: K.LessThanLessThanToken,
     [K.GreaterThanGreaterThanEqualsToken]: K.GreaterThanGreaterThanToken,
     [K.GreaterThanGreaterThanGreaterThanEqualsToken]: K.GreaterThanGreaterThanGreaterThanToken,
-    [K.AsteriskAsteriskEqualsToken]: K.AsteriskAsteriskToken,
   };
-  return map[op] ?? K.QuestionQuestionToken;
+  return map[op];
 }
 
 function forLoop(fs: FnScope, out: Out, st: ts.ForStatement): void {

@@ -1,0 +1,102 @@
+// Differential fuzzing: thousands of random expressions and small functions, seeded, compiled by
+// tsk and run natively and in Node; any accepted program whose results differ is a compiler bug.
+// FUZZ_SEED=n picks another seed; a failure prints the seed and the shrunk expression.
+import * as assert from "assert";
+import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS } from "./gen";
+import { Call, diagnosticsOf, runNative, runNode, writeModule } from "./harness";
+
+const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261126);
+const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 20);
+const FUNCTIONS = 120;
+const CALLS = 6;
+
+/** Keep only the functions the checker accepts (it may reject; it must never accept wrongly). */
+function accepted(fns: string[]): { kept: number[]; source: string } {
+  const src = (ids: number[]) => ids.map((i) => fns[i]).join("\n");
+  const all = fns.map((_, i) => i);
+  const file = writeModule(src(all));
+  const bad = new Set<number>();
+  const text = src(all).split("\n");
+  for (const d of diagnosticsOf(file)) {
+    const line = text[d.line - 1] ?? "";
+    const m = /^export function [fg](\d+)/.exec(line) ?? /^export function [fg](\d+)/.exec(text.slice(0, d.line).reverse().find((l) => l.startsWith("export function")) ?? "");
+    if (m) bad.add(Number(m[1]));
+  }
+  const kept = all.filter((i) => !bad.has(i));
+  return { kept, source: src(kept) };
+}
+
+function mismatch(source: string, calls: Call[]): number {
+  const file = writeModule(source);
+  const a = runNode(file, calls);
+  const b = runNative(file, calls);
+  return calls.findIndex((_, i) => a[i] !== b[i]);
+}
+
+/** Greedy shrink of a failing expression: keep any smaller tree that still disagrees. */
+function shrink(tree: Node, args: number[]): Node {
+  let best = tree;
+  for (let budget = 150, progress = true; progress && budget > 0; ) {
+    progress = false;
+    for (const cand of shrinks(best)) {
+      if (--budget <= 0) break;
+      const src = `export function f0(${PARAMS}): u32 { return u32(${show(cand)}); }`;
+      const file = writeModule(src);
+      if (diagnosticsOf(file).length) continue;
+      if (mismatch(src, [{ fn: "f0", args }]) >= 0) {
+        best = cand;
+        progress = true;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+describe("compiler: differential fuzzing (Node vs native)", function () {
+  this.timeout(600000);
+  let total = 0;
+  let kept = 0;
+
+  for (let p = 0; p < PROGRAMS; p++) {
+    const seed = BASE_SEED + p;
+    it(`seed ${seed}: ${FUNCTIONS} random functions agree in both worlds`, () => {
+      const r = new Rng(seed);
+      const trees: Node[] = [];
+      const fns: string[] = [];
+      for (let i = 0; i < FUNCTIONS; i++) {
+        if (i % 6 === 5) {
+          trees.push({ t: "leaf", text: "a" });
+          fns.push(`export function g${i}(${PARAMS}): u32 {\n  ${statements(r)}\n}`);
+        } else {
+          const t = expr(r, 2 + r.int(4));
+          trees.push(t);
+          fns.push(`export function f${i}(${PARAMS}): u32 {\n  return u32(${show(t)});\n}`);
+        }
+      }
+      const acc = accepted(fns);
+      total += FUNCTIONS;
+      kept += acc.kept.length;
+      const calls: Call[] = [];
+      const args = tuples(r, CALLS);
+      for (const i of acc.kept) for (const a of args) calls.push({ fn: `${i % 6 === 5 ? "g" : "f"}${i}`, args: a });
+      const at = mismatch(acc.source, calls);
+      if (at >= 0) {
+        const c = calls[at];
+        const i = Number(c.fn.slice(1));
+        const small = c.fn.startsWith("f") ? show(shrink(trees[i], c.args)) : fns[i];
+        assert.fail(`seed ${seed}: ${c.fn}(${c.args.join(", ")}) differs between Node and native.\nShrunk: ${small}`);
+      }
+    });
+  }
+
+  after(() => {
+    // A generator the checker mostly rejects would test little: say how much got through.
+    console.log(`      fuzz: ${kept} of ${total} generated functions accepted and agreed`);
+  });
+
+  it("the checker accepts most generated functions (the fuzzing has teeth)", function () {
+    if (total === 0) this.skip();
+    assert.ok(kept / total > 0.5, `only ${kept} of ${total} accepted`);
+  });
+});

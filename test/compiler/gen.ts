@@ -1,0 +1,157 @@
+// A seeded generator of random subset programs for differential fuzzing: integer expressions over
+// parameters of every integer type, and small functions with loops, branches and switches.
+// Trees, not strings, so a failing case can be shrunk.
+
+/** Deterministic PRNG (mulberry32): the same seed gives the same programs on every machine. */
+export class Rng {
+  constructor(private s: number) {}
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+export type Node =
+  | { t: "leaf"; text: string }
+  | { t: "call"; fn: string; args: Node[] }
+  | { t: "bin"; op: string; a: Node; b: Node }
+  | { t: "un"; op: string; a: Node }
+  | { t: "cond"; c: Node; a: Node; b: Node };
+
+export function show(n: Node): string {
+  switch (n.t) {
+    case "leaf":
+      return n.text;
+    case "call":
+      return `${n.fn}(${n.args.map(show).join(", ")})`;
+    case "bin":
+      return `(${show(n.a)} ${n.op} ${show(n.b)})`;
+    case "un":
+      return `(${n.op}${show(n.a)})`;
+    case "cond":
+      return `(${show(n.c)} ? ${show(n.a)} : ${show(n.b)})`;
+  }
+}
+
+/** Every strictly smaller tree one step away: children, and leaves in place of subtrees. */
+export function shrinks(n: Node): Node[] {
+  const out: Node[] = [];
+  const leaf: Node = { t: "leaf", text: "a" };
+  switch (n.t) {
+    case "leaf":
+      return n.text === "a" ? [] : [leaf];
+    case "call":
+      out.push(...n.args);
+      n.args.forEach((a, i) => shrinks(a).forEach((s) => out.push({ ...n, args: n.args.map((x, j) => (j === i ? s : x)) })));
+      break;
+    case "bin":
+      out.push(n.a, n.b);
+      shrinks(n.a).forEach((s) => out.push({ ...n, a: s }));
+      shrinks(n.b).forEach((s) => out.push({ ...n, b: s }));
+      break;
+    case "un":
+      out.push(n.a);
+      shrinks(n.a).forEach((s) => out.push({ ...n, a: s }));
+      break;
+    case "cond":
+      out.push(n.a, n.b);
+      shrinks(n.a).forEach((s) => out.push({ ...n, a: s }));
+      shrinks(n.b).forEach((s) => out.push({ ...n, b: s }));
+      break;
+  }
+  return out;
+}
+
+export const PARAMS = "a: u32, b: u32, c: i32, d: u8, e: u16";
+const VARS = ["a", "b", "c", "d", "e"];
+const EDGE = ["0", "1", "2", "3", "7", "31", "32", "255", "0x7fffffff", "0x80000000", "0xffffffff", "0xfffffffe", "4096", "0x10000", "65535", "1000000007"];
+const COERCE = ["u32", "i32", "u8", "u16"];
+
+function leaf(r: Rng): Node {
+  if (r.chance(0.6)) return { t: "leaf", text: r.pick(VARS) };
+  if (r.chance(0.6)) return { t: "leaf", text: r.pick(EDGE) };
+  return { t: "leaf", text: String(r.int(0x7fffffff)) };
+}
+
+/** A random integer expression; coercions sprinkled so most of them pass the checker. */
+export function expr(r: Rng, depth: number): Node {
+  if (depth <= 0 || r.chance(0.15)) return leaf(r);
+  const d = depth - 1;
+  const k = r.int(14);
+  let n: Node;
+  if (k < 4) n = { t: "bin", op: r.pick(["+", "-", "+", "-", "*"]), a: expr(r, d), b: expr(r, d) };
+  else if (k < 5) n = { t: "bin", op: "*", a: expr(r, d), b: { t: "leaf", text: r.pick(["3", "4096", "0x10001", "1000"]) } };
+  else if (k < 7) n = { t: "bin", op: r.pick(["&", "|", "^", "<<", ">>", ">>>"]), a: expr(r, d), b: expr(r, d) };
+  else if (k < 8) n = { t: "call", fn: r.pick(COERCE), args: [{ t: "bin", op: r.pick(["/", "%"]), a: coerced(r, d), b: coerced(r, d) }] };
+  else if (k < 9) n = { t: "bin", op: "%", a: coerced(r, d), b: { t: "leaf", text: r.pick(["3", "10", "4096", "7"]) } };
+  else if (k < 10) n = { t: "call", fn: "Math.imul", args: [expr(r, d), expr(r, d)] };
+  else if (k < 11) n = { t: "un", op: r.pick(["-", "~"]), a: expr(r, d) };
+  else if (k < 12) n = { t: "cond", c: { t: "bin", op: r.pick(["<", "<=", ">", ">=", "===", "!=="]), a: coerced(r, d), b: coerced(r, d) }, a: coerced(r, d), b: coerced(r, d) };
+  else n = coerced(r, d);
+  return r.chance(0.35) ? { t: "call", fn: r.pick(COERCE), args: [n] } : n;
+}
+
+function coerced(r: Rng, depth: number): Node {
+  const n = expr(r, depth);
+  if (n.t === "leaf" || (n.t === "call" && COERCE.includes(n.fn))) return n;
+  return { t: "call", fn: r.pick(COERCE), args: [n] };
+}
+
+/** A function body built from statements around random expressions: `return` last, always. */
+export function statements(r: Rng): string {
+  const e = (): string => show(coerced(r, 3));
+  const lines = [`let x: u32 = u32(${e()});`, `let y: i32 = i32(${e()});`, `let z: u8 = u8(${e()});`];
+  const n = 2 + r.int(4);
+  for (let i = 0; i < n; i++) {
+    switch (r.int(6)) {
+      case 0:
+        lines.push(`if (${e()} < ${e()}) { x = u32(x + ${e()}); } else { y = i32(y - ${e()}); }`);
+        break;
+      case 1:
+        lines.push(`for (let i: u32 = 0; i < u32(d & 15); i = u32(i + 1)) { x = u32(Math.imul(x, 31) + i + u32(y)); if ((x & 7) === 3) { continue; } z = u8(z + 1); if (z === 200) { break; } }`);
+        break;
+      case 2:
+        lines.push(`while (z < 40) { z = u8(z + 7); y = i32(y ^ i32(${e()})); }`);
+        break;
+      case 3:
+        lines.push(`switch (x & 3) { case 0: x = u32(x ^ ${e()}); case 1: y = i32(y + 1); break; case 2: { z = u8(${e()}); break; } default: x = u32(x >>> 1); }`);
+        break;
+      case 4:
+        lines.push(`do { x = u32(x + 0x9e3779b9); z = u8(z + 1); } while ((x & 0x300) !== 0 && z < 100);`);
+        break;
+      default:
+        lines.push(`z |= u8(${e()}); x ^= u32(z); y >>= 1;`);
+    }
+  }
+  lines.push(`return u32(u32(x ^ u32(y)) + z);`);
+  return lines.join("\n  ");
+}
+
+/** Argument tuples covering each type's edges, then random ones. */
+export function tuples(r: Rng, n: number): number[][] {
+  const u = [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 4096, 3];
+  const i = [0, -1, 1, -0x80000000, 0x7fffffff, -4096];
+  const out: number[][] = [];
+  for (let k = 0; k < n; k++) {
+    const rand = k >= 3;
+    out.push([
+      rand ? r.int(0x100000000) : r.pick(u),
+      rand ? r.int(0x100000000) : r.pick(u),
+      rand ? r.int(0x100000000) | 0 : r.pick(i),
+      r.int(256),
+      rand ? r.int(65536) : r.pick([0, 65535, 1]),
+    ]);
+  }
+  return out;
+}

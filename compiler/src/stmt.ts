@@ -165,14 +165,16 @@ function declaration(fs: FnScope, d: ts.VariableDeclaration, isConst: boolean): 
   }
   const init = flow(fs, v, ty, d.initializer, `'${d.name.text}'`);
   const s = cx.checker.getSymbolAtLocation(d.name);
-  if (init === undefined || !s) return undefined;
+  if (!s) return undefined;
   const cname = cx.localName(d.name.text);
   const info = { cname, ty, global: false } as { cname: string; ty: Ty; global: boolean; value?: bigint; range?: import("./types").Range };
-  if (isConst && v.k === "int") {
+  if (isConst && v.k === "int" && init !== undefined) {
     if (v.js !== undefined) info.value = BigInt(v.js);
     else info.range = v.range;
   }
+  // Registered even when the initializer was rejected, so later uses are still checked.
   cx.vars.set(s, info);
+  if (init === undefined) return undefined;
   return `${isConst ? "const " : ""}${cType(ty)} ${cname} = ${init}`;
 }
 

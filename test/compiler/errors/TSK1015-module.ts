@@ -1,0 +1,7 @@
+import { helper } from "./helpers/helper";
+let counter: u32 = helper(); //! TSK1015
+helper(); //! TSK1015
+let ok: u32 = 3;
+export function f(): u32 {
+  return ok;
+}

@@ -1,0 +1,4 @@
+import * as fs from "fs"; //! TSK1021 TS2591
+export function f(): u32 {
+  return 0;
+}

@@ -1,0 +1,3 @@
+export function f(a: u32) { //! TSK1025
+  return a;
+}

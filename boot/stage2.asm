@@ -1,0 +1,357 @@
+; Stage 2: everything between the MBR and the kernel. Real mode: fills the boot info (magic, E820
+; map, boot drive, kernel start), enables A20, reads the kernel's header, checks the E820 map has
+; usable RAM for the whole image at 1 MiB, loads it there through a low bounce buffer (unreal mode
+; copies), then enters 32-bit protected mode and jumps to KERNEL_BASE. Failures print
+; `panic: <why>` on COM1 and leave QEMU through isa-debug-exit (exit code 35).
+bits 16
+%include "layout.inc"
+%include "boot-info.inc"
+org STAGE2_ADDR
+
+%define KERNEL_LBA (1 + STAGE2_SECTORS)
+%define SMAP 0x534d4150
+%define CODE32 0x08
+%define DATA32 0x10
+%define BI(field) (BOOT_INFO_ADDR + field)
+
+stage2:
+    cli
+    xor ax, ax
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov sp, STAGE1_ADDR             ; stage 1 is done with; the stack grows down from it
+    sti
+    cld
+    mov [boot_drive], dl
+    call serial_init
+
+    mov di, BOOT_INFO_ADDR          ; start from zeros: the kernel may read any field
+    mov cx, (BI_E820_ENTRIES + E820_MAX * E820_ENTRY_SIZE) / 2
+    xor ax, ax
+    rep stosw
+    mov dword [BI(BI_MAGIC)], BOOT_INFO_MAGIC
+    mov dword [BI(BI_KERNEL_START)], KERNEL_BASE
+    movzx eax, byte [boot_drive]
+    mov [BI(BI_BOOT_DRIVE)], eax
+
+    call read_e820
+    call enable_a20
+    call read_kernel_header
+    call check_memory
+    call load_kernel
+
+    cli
+    lgdt [gdt_desc]
+    mov eax, cr0
+    or eax, 1
+    mov cr0, eax
+    jmp CODE32:pmode
+
+; ---- E820 ----------------------------------------------------------------------------------------
+read_e820:
+    xor ebx, ebx
+    mov word [e820_calls], 0
+.next:
+    mov di, E820_SCRATCH            ; entries past E820_MAX are only counted
+    mov eax, [BI(BI_E820_COUNT)]
+    cmp eax, E820_MAX
+    jae .call
+    imul di, ax, E820_ENTRY_SIZE
+    add di, BI(BI_E820_ENTRIES)
+.call:
+    mov dword [di + E820_ATTRS], 1  ; a BIOS that returns only 20 bytes leaves "valid" set
+    mov eax, 0xe820
+    mov edx, SMAP
+    mov ecx, E820_ENTRY_SIZE
+    int 0x15
+    jc .done                        ; CF: no (more) entries
+    cmp eax, SMAP
+    jne .done
+    cmp dword [BI(BI_E820_COUNT)], E820_MAX
+    jae .drop
+    inc dword [BI(BI_E820_COUNT)]
+    jmp .counted
+.drop:
+    inc dword [BI(BI_E820_DROPPED)]
+.counted:
+    test ebx, ebx
+    jz .done
+    inc word [e820_calls]           ; a BIOS that never says "last" must not hang the boot
+    jnz .next
+.done:
+    ret
+
+; ---- A20 -----------------------------------------------------------------------------------------
+enable_a20:
+    in al, 0x92
+    test al, 2
+    jnz .on
+    or al, 2
+    and al, 0xfe                    ; bit 0 would reset the machine
+    out 0x92, al
+.on:
+    ret
+
+; ---- The kernel header: how much to load and how much memory the image needs ---------------------
+read_kernel_header:
+    mov eax, KERNEL_LBA
+    mov cx, 1
+    call read_chunk
+    push ds
+    mov ax, BOUNCE_SEG
+    mov ds, ax
+    mov eax, [KHDR_MAGIC]
+    mov ebx, [KHDR_LOAD_END]
+    mov ecx, [KHDR_END]
+    pop ds
+    mov si, msg_no_kernel
+    cmp eax, KERNEL_HEADER_MAGIC
+    jne panic
+    mov si, msg_bad_header
+    cmp ebx, KERNEL_BASE
+    jbe panic
+    cmp ebx, KERNEL_BASE + KERNEL_MAX_BYTES
+    ja panic
+    cmp ecx, ebx
+    jb panic
+    mov [kernel_end], ecx
+    sub ebx, KERNEL_BASE - 511
+    shr ebx, 9
+    mov [kernel_sectors], ebx
+    ret
+
+; Is [KERNEL_BASE, kernel_end) inside one usable (type 1) E820 entry? QEMU -m 1M has none.
+check_memory:
+    mov ecx, [BI(BI_E820_COUNT)]
+    mov si, BI(BI_E820_ENTRIES)
+.entry:
+    jecxz .none
+    cmp dword [si + E820_TYPE], 1
+    jne .skip
+    cmp dword [si + E820_BASE_HI], 0
+    jne .skip
+    cmp dword [si + E820_BASE_LO], KERNEL_BASE
+    ja .skip
+    mov eax, [si + E820_BASE_LO]    ; end = base + length, 64-bit
+    mov edx, [si + E820_BASE_HI]
+    add eax, [si + E820_LENGTH_LO]
+    adc edx, [si + E820_LENGTH_HI]
+    jc .fits                        ; wrapped past 2^64: reaches beyond the kernel anyway
+    test edx, edx
+    jnz .fits
+    cmp eax, [kernel_end]
+    jae .fits
+.skip:
+    add si, E820_ENTRY_SIZE
+    dec ecx
+    jmp .entry
+.fits:
+    ret
+.none:
+    mov si, msg_no_ram
+    call panic_begin
+    mov eax, [kernel_end]
+    call print_hex32
+    mov si, msg_no_ram_tail
+    jmp panic_end
+
+; ---- Loading -------------------------------------------------------------------------------------
+load_kernel:
+    mov dword [load_lba], KERNEL_LBA
+    mov dword [load_dest], KERNEL_BASE
+.chunk:
+    mov ecx, [kernel_sectors]
+    jecxz .done
+    cmp ecx, CHUNK_SECTORS
+    jbe .fits
+    mov ecx, CHUNK_SECTORS
+.fits:
+    sub [kernel_sectors], ecx
+    mov [chunk], cx
+    mov eax, [load_lba]
+    call read_chunk
+    movzx ecx, word [chunk]
+    add [load_lba], ecx
+    shl ecx, 7                      ; sectors -> dwords
+    mov esi, BOUNCE_SEG << 4
+    mov edi, [load_dest]
+    call copy_high
+    mov [load_dest], edi
+    jmp .chunk
+.done:
+    ret
+
+; Read CX sectors from LBA EAX to BOUNCE_SEG:0 (CX <= CHUNK_SECTORS, so within one segment).
+read_chunk:
+    mov [dap.count], cx
+    mov [dap.lba], eax
+    mov si, dap
+    mov ah, 0x42
+    mov dl, [boot_drive]
+    int 0x13
+    jc .error
+    ret
+.error:
+    mov si, msg_disk
+    jmp panic
+
+; Copy ECX dwords from linear ESI to linear EDI (above 1 MiB). Real-mode segments cannot reach
+; there, so DS/ES get 4 GiB limits first (unreal mode). Done before every copy because a BIOS call
+; may have reloaded the segment caches; interrupts stay off so no handler does so mid-copy.
+copy_high:
+    cli
+    push ds
+    push es
+    lgdt [gdt_desc]
+    mov eax, cr0
+    or al, 1
+    mov cr0, eax
+    jmp $ + 2
+    mov bx, DATA32
+    mov ds, bx
+    mov es, bx
+    and al, 0xfe
+    mov cr0, eax
+    jmp $ + 2
+    xor bx, bx                      ; real-mode loads change the base, the 4 GiB limit stays
+    mov ds, bx
+    mov es, bx
+    a32 rep movsd
+    pop es
+    pop ds
+    sti
+    ret
+
+; ---- COM1 and failing ----------------------------------------------------------------------------
+serial_init:                        ; the same settings as kernel/arch/serial.ts: 115200 8N1, FIFOs
+    mov si, uart_init
+.reg:
+    lodsw
+    cmp ah, 0xff
+    je .done
+    mov dx, COM1
+    add dl, ah
+    out dx, al
+    jmp .reg
+.done:
+    ret
+
+putc:                               ; AL; waits for the transmitter, QEMU drops bytes otherwise
+    push dx
+    push ax
+    mov dx, COM1 + 5
+.wait:
+    in al, dx
+    test al, 0x20
+    jz .wait
+    pop ax
+    mov dx, COM1
+    out dx, al
+    pop dx
+    ret
+
+print:                              ; SI: zero-terminated
+    lodsb
+    test al, al
+    jz .done
+    call putc
+    jmp print
+.done:
+    ret
+
+print_hex32:                        ; EAX as 0x%08x
+    push eax
+    mov al, '0'
+    call putc
+    mov al, 'x'
+    call putc
+    pop eax
+    mov cx, 8
+.digit:
+    rol eax, 4
+    push eax
+    and al, 0xf
+    add al, '0'
+    cmp al, '9'
+    jbe .out
+    add al, 'a' - '0' - 10
+.out:
+    call putc
+    pop eax
+    loop .digit
+    ret
+
+panic:                              ; SI: the reason
+    call panic_begin
+    mov si, empty
+panic_end:                          ; SI: the rest of the line
+    call print
+    mov al, 10
+    call putc
+    mov al, EXIT_FAILURE
+    out DEBUG_EXIT_PORT, al
+    cli
+.halt:
+    hlt
+    jmp .halt
+
+panic_begin:                        ; prints "panic: " and SI
+    push si
+    mov si, msg_panic
+    call print
+    pop si
+    jmp print
+
+; ---- Protected mode ------------------------------------------------------------------------------
+bits 32
+pmode:
+    mov ax, DATA32
+    mov ds, ax
+    mov es, ax
+    mov fs, ax
+    mov ss, ax
+    mov gs, ax
+    mov esp, STAGE1_ADDR
+    mov eax, KERNEL_BASE            ; the entry sets its own stack and finds the boot info itself
+    jmp eax
+
+; ---- Data ----------------------------------------------------------------------------------------
+align 8
+gdt:
+    dq 0
+    dq 0x00cf9a000000ffff           ; 0x08: code, 32-bit, base 0, 4 GiB
+    dq 0x00cf92000000ffff           ; 0x10: data, base 0, 4 GiB
+gdt_desc:
+    dw gdt_desc - gdt - 1
+    dd gdt
+
+align 4
+dap:
+    db 16, 0
+.count: dw 0
+.off:   dw 0
+.seg:   dw BOUNCE_SEG
+.lba:   dd 0, 0
+
+kernel_sectors: dd 0
+kernel_end:     dd 0
+load_lba:       dd 0
+load_dest:      dd 0
+chunk:          dw 0
+e820_calls:     dw 0
+boot_drive:     db 0
+
+uart_init:                          ; value, register offset
+    db 0x00, 1,  0x80, 3,  0x01, 0,  0x00, 1,  0x03, 3,  0xc7, 2,  0x03, 4,  0, 0xff
+
+msg_panic:       db "panic: ", 0
+msg_no_kernel:   db "no kernel after stage 2 (bad header magic)", 0
+msg_bad_header:  db "bad kernel header (sizes out of range)", 0
+msg_disk:        db "disk read error while loading the kernel", 0
+msg_no_ram:      db "no usable RAM for the kernel at 0x00100000 up to ", 0
+msg_no_ram_tail: db " (E820 has no type 1 entry covering it)", 0
+empty:           db 0
+
+; Pad to exactly STAGE2_SECTORS sectors; "TIMES value is negative" here means stage 2 outgrew them.
+    times STAGE2_SECTORS * 512 - ($ - $$) db 0

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Generates build/boot-info.inc (NASM %defines) from kernel/boot-info.ts, the one definition of the
+// boot-info layout, so stage 2, the entry stub and the kernel cannot disagree.
+// Usage: node scripts/gen-boot-info.js [out.inc]
+"use strict";
+const fs = require("fs");
+const path = require("path");
+require("../compiler/node/register");
+
+const ROOT = path.resolve(__dirname, "..");
+const SOURCE = path.join(ROOT, "kernel/boot-info.ts");
+
+/** The exported constants of kernel/boot-info.ts as NASM source. */
+function render() {
+  const layout = require(SOURCE);
+  const lines = [`; Generated from kernel/boot-info.ts by scripts/gen-boot-info.js: do not edit.`];
+  for (const [name, value] of Object.entries(layout)) {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new Error(`kernel/boot-info.ts: export ${name} = ${String(value)} is not a u32 constant`);
+    }
+    lines.push(`%define ${name} 0x${value.toString(16)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Writes the include file; leaves it untouched (mtime too) when nothing changed. */
+function generate(out) {
+  const text = render();
+  if (fs.existsSync(out) && fs.readFileSync(out, "utf8") === text) return;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, text);
+}
+
+module.exports = { render, generate, SOURCE };
+
+if (require.main === module) {
+  const out = path.resolve(process.argv[2] || path.join(ROOT, "build/boot-info.inc"));
+  try {
+    generate(out);
+  } catch (e) {
+    console.error(`gen-boot-info: ${e.message}`);
+    process.exit(1);
+  }
+}

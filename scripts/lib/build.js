@@ -1,0 +1,228 @@
+// The build pipeline as a module: kernel .ts -> C (tsk) -> i386 object (gcc) -> ELF (ld, with the
+// entry stub) -> flat binary (objcopy) -> disk image (stage 1 + stage 2 + kernel). scripts/build.js,
+// scripts/start.js, the tests and later images (test kernel, benchmarks) all build through here.
+// Each step prints one `[build] <step> <from> -> <to>` line; a failing step throws a BuildError
+// carrying the tool's own output.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const bootInfo = require("../gen-boot-info");
+
+const ROOT = path.resolve(__dirname, "../..");
+const SECTOR = 512;
+/** q35 boots (AHCI) only from an image of at least 516,096 bytes; 1 MiB is a round margin. */
+const MIN_IMAGE_BYTES = 1 << 20;
+/** Debian packages providing each tool, for the error message. */
+const PACKAGES = { nasm: "nasm", gcc: "gcc", ld: "binutils", objcopy: "binutils", "qemu-system-i386": "qemu-system-x86" };
+
+class BuildError extends Error {}
+
+const rel = (p) => path.relative(ROOT, path.resolve(ROOT, p)) || ".";
+
+/** The plain-number %defines of boot/layout.inc (the loader's constants, shared with NASM). */
+function loaderLayout() {
+  const text = fs.readFileSync(path.join(ROOT, "boot/layout.inc"), "utf8");
+  const layout = {};
+  for (const m of text.matchAll(/^%define\s+(\w+)\s+(0x[0-9a-f]+|\d+)\s*$/gim)) layout[m[1]] = Number(m[2]);
+  return layout;
+}
+
+/** Where `name` is on PATH, or null. */
+function which(name, env = process.env) {
+  for (const dir of (env.PATH || "").split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {}
+  }
+  return null;
+}
+
+/** Fails naming the first missing tool and the package that provides it. */
+function checkTools(names, env = process.env) {
+  for (const name of names) {
+    if (!which(name, env)) {
+      throw new BuildError(
+        `missing tool: ${name} is not on PATH; run scripts/setup (or apt-get install ${PACKAGES[name] || name})`);
+    }
+  }
+}
+
+/** Runs a tool; throws with its stderr and stdout when it fails. */
+function run(cmd, args, name = path.basename(cmd)) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.error) throw new BuildError(`${cmd}: ${r.error.code === "ENOENT" ? "not found on PATH" : r.error.message}`);
+  if (r.status !== 0) {
+    const output = `${r.stderr || ""}${r.stdout || ""}`.trimEnd();
+    throw new BuildError(`${name} failed (${r.signal || `exit ${r.status}`}):\n${output}`);
+  }
+  return r.stdout;
+}
+
+/** gcc's 32-bit libgcc (64-bit division helpers), or null when gcc has none. */
+function libgcc32() {
+  const file = run("gcc", ["-m32", "-print-libgcc-file-name"]).trim();
+  return path.isAbsolute(file) && fs.existsSync(file) ? file : null;
+}
+
+/**
+ * Lays out the disk: stage 1 (one sector), stage 2 (STAGE2_SECTORS), the kernel from LBA
+ * 1 + STAGE2_SECTORS padded to whole sectors, the whole padded to MIN_IMAGE_BYTES.
+ * Checks first that the loader can load the kernel and that its header matches its size.
+ */
+function makeImage({ stage1, stage2, kernel, out }) {
+  const layout = loaderLayout();
+  const { KERNEL_BASE } = require(bootInfo.SOURCE);
+  const kernelBytes = fs.statSync(kernel).size;
+  if (kernelBytes > layout.KERNEL_MAX_BYTES) {
+    throw new BuildError(
+      `kernel too big for the loader: ${rel(kernel)} is ${kernelBytes} bytes (0x${kernelBytes.toString(16)}), ` +
+      `the loader loads at most KERNEL_MAX_BYTES = ${layout.KERNEL_MAX_BYTES} bytes ` +
+      `(0x${layout.KERNEL_MAX_BYTES.toString(16)}, boot/layout.inc)`);
+  }
+  const s1 = fs.readFileSync(stage1);
+  const s2 = fs.readFileSync(stage2);
+  const k = fs.readFileSync(kernel);
+  if (s1.length !== SECTOR || s1.readUInt16LE(510) !== 0xaa55) {
+    throw new BuildError(`${rel(stage1)}: not a 512-byte boot sector ending in 0x55aa`);
+  }
+  if (s2.length !== layout.STAGE2_SECTORS * SECTOR) {
+    throw new BuildError(`${rel(stage2)}: ${s2.length} bytes, stage 1 loads exactly ${layout.STAGE2_SECTORS} sectors`);
+  }
+  if (k.length < 16 || k.readUInt32LE(layout.KHDR_MAGIC) !== layout.KERNEL_HEADER_MAGIC) {
+    throw new BuildError(`${rel(kernel)}: no kernel header at its start (is .text.entry of kernel/arch/entry.asm first?)`);
+  }
+  const loadEnd = k.readUInt32LE(layout.KHDR_LOAD_END);
+  if (loadEnd - KERNEL_BASE !== k.length) {
+    throw new BuildError(`${rel(kernel)}: ${k.length} bytes, but its header says ${loadEnd - KERNEL_BASE} ` +
+      `(__kernel_load_end - KERNEL_BASE): a section landed outside linker/kernel.ld's load image`);
+  }
+  const kernelPadded = Math.ceil(k.length / SECTOR) * SECTOR;
+  const size = Math.max(MIN_IMAGE_BYTES, s1.length + s2.length + kernelPadded);
+  const image = Buffer.alloc(size);
+  s1.copy(image, 0);
+  s2.copy(image, s1.length);
+  k.copy(image, s1.length + s2.length);
+  fs.writeFileSync(`${out}.tmp`, image);
+  fs.renameSync(`${out}.tmp`, out);
+  return { kernelBytes, kernelEnd: k.readUInt32LE(layout.KHDR_END), imageBytes: size };
+}
+
+const stepLogger = (log) => (name, text) => log && log(`[build] ${name.padEnd(7)} ${text}`);
+
+/** build/boot-info.inc from kernel/boot-info.ts. */
+function genBootInfo(dir, step) {
+  const inc = path.join(dir, "boot-info.inc");
+  step("gen", `kernel/boot-info.ts -> ${rel(inc)}`);
+  try {
+    bootInfo.generate(inc);
+  } catch (e) {
+    throw new BuildError(`gen-boot-info: ${e.message}`);
+  }
+}
+
+function nasm(src, format, dst, dir, step) {
+  step("nasm", `${src} -> ${rel(dst)}`);
+  run("nasm", ["-f", format, "-Werror", `-I${dir}/`, "-Iboot/", src, "-o", dst]);
+}
+
+/** Assembles stage 1 and stage 2 into `dir` (needs no kernel): {stage1, stage2} paths. */
+function buildLoader({ dir = "build", log = console.log } = {}) {
+  dir = path.resolve(ROOT, dir);
+  const step = stepLogger(log);
+  checkTools(["nasm"]);
+  fs.mkdirSync(dir, { recursive: true });
+  genBootInfo(dir, step);
+  return assembleLoader(dir, step);
+}
+
+function assembleLoader(dir, step) {
+  const stage1 = path.join(dir, "stage1.bin");
+  const stage2 = path.join(dir, "stage2.bin");
+  nasm("boot/stage1.asm", "bin", stage1, dir, step);
+  nasm("boot/stage2.asm", "bin", stage2, dir, step);
+  return { stage1, stage2 };
+}
+
+/**
+ * Builds a bootable image from a kernel entry module.
+ * entry: the .ts module exporting kmain; dir: where intermediate files go; image: the disk image;
+ * cSource: use this C file instead of compiling `entry` (tests of the pipeline itself);
+ * log: progress line sink (default: stdout; null for silence).
+ */
+function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = console.log } = {}) {
+  dir = path.resolve(ROOT, dir);
+  image = path.resolve(ROOT, image || path.join(dir, "tsk.img"));
+  const out = (name) => path.join(dir, name);
+  const step = stepLogger(log);
+  checkTools(["gcc", "ld", "objcopy", "nasm"]);
+  fs.mkdirSync(dir, { recursive: true });
+
+  genBootInfo(dir, step);
+  const kernelC = cSource ? path.resolve(ROOT, cSource) : out("kernel.c");
+  if (!cSource) {
+    step("tsk", `${rel(entry)} -> ${rel(kernelC)}`);
+    if (!fs.existsSync(path.join(ROOT, "compiler/bin/tsk.js"))) {
+      throw new BuildError("compiler/bin/tsk.js is missing: the tsk compiler is needed to build the kernel");
+    }
+    run(process.execPath, ["compiler/bin/tsk.js", "emit", rel(entry), "-o", kernelC], "tsk");
+  }
+  step("gcc", `${rel(kernelC)} -> ${rel(out("kernel.o"))}`);
+  run("gcc", ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
+    "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-nostdlib", "-O2", "-gdwarf-4",
+    "-Icompiler/runtime", "-c", kernelC, "-o", out("kernel.o")]);
+  nasm("kernel/arch/entry.asm", "elf32", out("entry.o"), dir, step);
+  step("ld", `${rel(out("entry.o"))} ${rel(out("kernel.o"))} -> ${rel(out("kernel.elf"))}`);
+  const { KERNEL_BASE } = require(bootInfo.SOURCE);
+  const libgcc = libgcc32();
+  run("ld", ["-m", "elf_i386", "-T", "linker/kernel.ld", "--defsym", `KERNEL_BASE=0x${KERNEL_BASE.toString(16)}`,
+    "-o", out("kernel.elf"), out("entry.o"), out("kernel.o"), ...(libgcc ? [libgcc] : [])]);
+  step("objcopy", `${rel(out("kernel.elf"))} -> ${rel(out("kernel.bin"))}`);
+  run("objcopy", ["-O", "binary", out("kernel.elf"), out("kernel.bin")]);
+  const { stage1, stage2 } = assembleLoader(dir, step);
+  step("image", `stage1 + stage2 + kernel -> ${rel(image)}`);
+  const result = { image, ...makeImage({ stage1, stage2, kernel: out("kernel.bin"), out: image }) };
+  fs.writeFileSync(stampFile(image), JSON.stringify(stamp({ entry, cSource })));
+  return result;
+}
+
+// What an image was built from, so buildIfNeeded never takes an image built from other sources
+// (e.g. `--c stub.c`) for an up-to-date one.
+const stampFile = (image) => `${image}.json`;
+const stamp = ({ entry = "kernel/main.ts", cSource }) => ({ entry: rel(entry), cSource: cSource ? rel(cSource) : null });
+
+/** Newest mtime (ms) of the files under `paths`, node_modules and build output skipped. */
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (p) => {
+    let st;
+    try { st = fs.statSync(p); } catch { return; }
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(p)) if (name !== "node_modules" && name !== "build") visit(path.join(p, name));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  paths.forEach((p) => visit(path.resolve(ROOT, p)));
+  return newest;
+}
+
+/** Builds unless the image is newer than every input (boot/ kernel/ linker/ compiler/, the build). */
+function buildIfNeeded(opts = {}) {
+  const image = path.resolve(ROOT, opts.image || path.join(opts.dir || "build", "tsk.img"));
+  const inputs = ["boot", "kernel", "linker", "compiler", "scripts/lib", "scripts/gen-boot-info.js",
+    path.dirname(opts.entry || "kernel/main.ts"), ...(opts.cSource ? [opts.cSource] : [])];
+  let same = false;
+  try {
+    same = JSON.stringify(JSON.parse(fs.readFileSync(stampFile(image), "utf8"))) === JSON.stringify(stamp(opts));
+  } catch {}
+  if (same && fs.existsSync(image) && fs.statSync(image).mtimeMs >= newestMtime(inputs)) {
+    const log = opts.log === undefined ? console.log : opts.log;
+    if (log) log(`[build] up to date: ${rel(image)}`);
+    return { image, upToDate: true };
+  }
+  return build(opts);
+}
+
+module.exports = { build, buildIfNeeded, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };

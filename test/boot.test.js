@@ -1,0 +1,262 @@
+// Boot tests in real QEMU (TCG only): the real image on pc and q35 at several memory sizes, its
+// E820 lines against QEMU's measured maps (../shared/fixtures/e820), the loader's failure paths,
+// and the build's and harness's own errors (missing tool, kernel too big, a boot that never ends).
+"use strict";
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const { build, buildLoader, makeImage, loaderLayout, which, BuildError, ROOT } = require("../scripts/lib/build");
+const { boot, expectExit, lines, EXIT_FAILURE } = require("./lib/qemu");
+
+const BI = require("../kernel/boot-info");
+const FIXTURES = path.resolve(ROOT, "../shared/fixtures/e820");
+const BANNER = "tsk: TypeScript kernel booting";
+const TYPE_NAMES = { 1: "usable", 2: "reserved", 3: "ACPI data", 4: "ACPI NVS", 5: "unusable" };
+
+/** The `e820:` lines the kernel must print for fixture `name` (end inclusive, as Linux does). */
+function expectedE820(name) {
+  const map = JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8"));
+  const hex = (v) => `0x${v.toString(16).padStart(16, "0")}`;
+  return map.map((e) => {
+    const base = BigInt(e.base);
+    const end = base + BigInt(e.length) - 1n;
+    return `e820: [mem ${hex(base)}-${hex(end)}] ${TYPE_NAMES[e.type] || `type ${e.type}`}`;
+  });
+}
+
+const e820Lines = (serial) => lines(serial).filter((l) => l.startsWith("e820: [mem "));
+
+/** Port I/O and a polled COM1 print for the small C kernels that test the loader itself. */
+const C_PRELUDE = `#include <stdint.h>
+static inline void outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(p)); }
+static inline uint8_t inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1,%0" : "=a"(v) : "Nd"(p)); return v; }
+static void print(const char *s) { while (*s) { while (!(inb(0x3fd) & 0x20)) {} outb(0x3f8, *s++); } }
+static void printDec(uint32_t v) { char b[11]; int i = 10; b[i] = 0; do { b[--i] = '0' + v % 10; v /= 10; } while (v); print(b + i); }
+static uint32_t load32(uint32_t a) { return *(volatile uint32_t *)a; }
+`;
+
+let tmp;
+const tmpFile = (name) => path.join(tmp, name);
+
+/** Assembles NASM source into a flat binary in the temp dir. */
+function assemble(name, source) {
+  fs.writeFileSync(tmpFile(`${name}.asm`), source);
+  const r = spawnSync("nasm", ["-f", "bin", tmpFile(`${name}.asm`), "-o", tmpFile(`${name}.bin`)], { encoding: "utf8" });
+  assert.strictEqual(r.status, 0, r.stderr);
+  return tmpFile(`${name}.bin`);
+}
+
+/** A directory whose PATH entries are symlinks to `tools` only (absolute paths of the real ones). */
+function pathWith(dir, tools) {
+  fs.mkdirSync(dir);
+  for (const tool of tools) fs.symlinkSync(tool, path.join(dir, path.basename(tool)));
+  return dir;
+}
+
+describe("boot pipeline", function () {
+  this.timeout(180000);
+  let loader; // stage1.bin and stage2.bin, assembled without needing the kernel or the compiler
+
+  before(function () {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-boot-test-"));
+    loader = buildLoader({ dir: tmpFile("loader"), log: null });
+  });
+  after(function () {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  describe("boot (the real kernel)", function () {
+    let image;
+
+    before(function () {
+      // Built into the temp dir, so a concurrent `npm start` or build never sees half-written files.
+      image = build({ dir: tmpFile("kernel"), log: null }).image;
+    });
+
+    const machines = [
+      { machine: "pc", mem: "128M", fixture: "qemu-pc-128M" },
+      { machine: "pc", mem: "1G", fixture: "qemu-pc-1G" },
+      { machine: "q35", mem: "1G", fixture: "qemu-q35-1G" },
+      { machine: "pc", mem: "2M", fixture: "qemu-pc-2M" },
+      // qemu32 is qemu-system-i386's default CPU; pinned because other CPUs change the map above 4 GiB.
+      { machine: "pc", mem: "8G", cpu: "qemu32", fixture: "qemu-pc-8G" },
+    ];
+    for (const m of machines) {
+      it(`boots on ${m.machine} -m ${m.mem}: banner, the E820 map of ${m.fixture}.json, exit 33`, async function () {
+        const seen = [];
+        const result = await boot(image, { ...m, onLine: (l) => seen.push(l) });
+        expectExit(result);
+        const out = lines(result.serial);
+        assert.ok(out.includes(BANNER), `no banner line in:\n${result.serial}`);
+        assert.deepStrictEqual(e820Lines(result.serial), expectedE820(m.fixture));
+        assert.deepStrictEqual(seen, out, "onLine saw other lines than the serial log has");
+      });
+    }
+
+    it("panics in stage 2 on pc -m 1M (no RAM above 1 MiB for the kernel), exit 35", async function () {
+      const result = await boot(image, { machine: "pc", mem: "1M" });
+      expectExit(result, EXIT_FAILURE);
+      assert.match(result.serial, /^panic: .*RAM.*\n/m);
+      assert.ok(!result.serial.includes(BANNER), "the kernel must not have run");
+    });
+  });
+
+  describe("boot loader", function () {
+    it("loads a kernel larger than one int 13h chunk intact (pc and q35)", async function () {
+      // 300 KB of pseudo-random bytes, checksummed by the kernel: five 127-sector chunks.
+      const n = 300000;
+      const bytes = [];
+      let x = 12345;
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        bytes.push(x >>> 24);
+        sum = (Math.imul(sum, 31) + (x >>> 24)) >>> 0;
+      }
+      fs.writeFileSync(tmpFile("big.c"), `${C_PRELUDE}
+static const uint8_t blob[${n}] = {${bytes.join(",")}};
+void kmain(uint32_t bi) {
+  uint32_t s = 0;
+  for (uint32_t i = 0; i < ${n}; i++) s = s * 31 + ((const volatile uint8_t *)blob)[i];
+  print(load32(bi + ${BI.BI_KERNEL_END}) > 0x100000 + ${n} ? "kernel end ok\\n" : "kernel end wrong\\n");
+  print(s == ${sum}u ? "blob ok\\n" : "blob corrupt\\n");
+  outb(0xf4, 0x10);
+}
+`);
+      const { image, kernelBytes } = build({ cSource: tmpFile("big.c"), dir: tmpFile("big"), log: null });
+      assert.ok(kernelBytes > 2 * 127 * 512, `kernel only ${kernelBytes} bytes`);
+      for (const machine of ["pc", "q35"]) {
+        const result = expectExit(await boot(image, { machine }));
+        assert.deepStrictEqual(lines(result.serial), ["kernel end ok", "blob ok"], machine);
+      }
+    });
+
+    it("fills the boot info; stores at most E820_MAX entries and counts the rest as dropped", async function () {
+      fs.writeFileSync(tmpFile("count.c"), `${C_PRELUDE}
+void kmain(uint32_t bi) {
+  print("count "); printDec(load32(bi + ${BI.BI_E820_COUNT}));
+  print(" dropped "); printDec(load32(bi + ${BI.BI_E820_DROPPED}));
+  print(" magic "); print(load32(bi + ${BI.BI_MAGIC}) == ${BI.BOOT_INFO_MAGIC}u ? "ok" : "bad");
+  print(" start "); printDec(load32(bi + ${BI.BI_KERNEL_START}));
+  print(" drive "); printDec(load32(bi + ${BI.BI_BOOT_DRIVE}));
+  print("\\n");
+  outb(0xf4, 0x10);
+}
+`);
+      const dir = tmpFile("count");
+      const { image } = build({ cSource: tmpFile("count.c"), dir, log: null });
+      const full = expectExit(await boot(image, { machine: "pc", mem: "128M" }));
+      const entries = expectedE820("qemu-pc-128M").length;
+      assert.deepStrictEqual(lines(full.serial), [`count ${entries} dropped 0 magic ok start 1048576 drive 128`]);
+
+      // QEMU reports 6 entries; a stage 2 assembled with E820_MAX = 4 (still holding the 1 MiB entry,
+      // the 4th, so the kernel loads) must store 4 and count 2 dropped.
+      const inc = path.join(dir, "boot-info.inc");
+      fs.writeFileSync(inc, fs.readFileSync(inc, "utf8").replace(/^%define E820_MAX .*$/m, "%define E820_MAX 4"));
+      const r = spawnSync("nasm", ["-f", "bin", `-I${dir}/`, "-Iboot/", "boot/stage2.asm", "-o", path.join(dir, "stage2-max4.bin")],
+        { cwd: ROOT, encoding: "utf8" });
+      assert.strictEqual(r.status, 0, r.stderr);
+      const small = tmpFile("count-max4.img");
+      makeImage({ stage1: loader.stage1, stage2: path.join(dir, "stage2-max4.bin"), kernel: path.join(dir, "kernel.bin"), out: small });
+      const capped = expectExit(await boot(small, { machine: "pc", mem: "128M" }));
+      assert.deepStrictEqual(lines(capped.serial), [`count 4 dropped ${entries - 4} magic ok start 1048576 drive 128`]);
+    });
+
+    it("fails the boot when kmain returns", async function () {
+      fs.writeFileSync(tmpFile("ret.c"), "#include <stdint.h>\nvoid kmain(uint32_t bi) { (void)bi; }\n");
+      const { image } = build({ cSource: tmpFile("ret.c"), dir: tmpFile("ret"), log: null });
+      const result = expectExit(await boot(image), EXIT_FAILURE);
+      assert.deepStrictEqual(lines(result.serial), ["panic: kmain returned"]);
+    });
+
+    it("panics in stage 2 when no kernel follows it", async function () {
+      const img = tmpFile("nokernel.img");
+      fs.writeFileSync(img, Buffer.concat([fs.readFileSync(loader.stage1), fs.readFileSync(loader.stage2),
+        Buffer.alloc(1 << 20)]));
+      const result = expectExit(await boot(img), EXIT_FAILURE);
+      assert.match(result.serial, /^panic: no kernel after stage 2/m);
+    });
+
+    it("reports a stage 1 disk error on COM1 (image holds no stage 2)", async function () {
+      const img = tmpFile("mbr-only.img");
+      fs.copyFileSync(loader.stage1, img);
+      const result = await boot(img, { timeout: 2000 });
+      assert.ok(result.timedOut, "stage 1 halts after the message");
+      assert.match(result.serial, /stage1: disk read error/);
+    });
+  });
+
+  describe("build and harness errors", function () {
+    it("build names a missing tool (PATH without nasm)", function () {
+      const tools = ["gcc", "ld", "objcopy"].map((t) => which(t));
+      const dir = pathWith(tmpFile("path-build"), [process.execPath, ...tools]);
+      const r = spawnSync(process.execPath, ["scripts/build.js"], {
+        cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: dir },
+      });
+      assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /missing tool: nasm/);
+    });
+
+    it("setup names a missing tool it cannot install (PATH without nasm and apt-get)", function () {
+      const dir = tmpFile("path-setup");
+      const tools = new Map();
+      for (const bin of ["/usr/local/bin", "/usr/bin", "/bin"]) {
+        if (!fs.existsSync(bin)) continue;
+        for (const name of fs.readdirSync(bin)) {
+          if (!["nasm", "apt-get"].includes(name) && !tools.has(name)) tools.set(name, path.join(bin, name));
+        }
+      }
+      pathWith(dir, [...tools.values()]);
+      const r = spawnSync(path.join(ROOT, "scripts/setup"), ["--quiet"], {
+        cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: dir },
+      });
+      assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /missing nasm/);
+    });
+
+    it("refuses a kernel too big for the loader, naming the limit and the size", function () {
+      const { KERNEL_MAX_BYTES } = loaderLayout();
+      const kernel = tmpFile("huge-kernel.bin");
+      fs.writeFileSync(kernel, "");
+      fs.truncateSync(kernel, KERNEL_MAX_BYTES + 512);
+      assert.throws(
+        () => makeImage({ ...loader, kernel, out: tmpFile("huge.img") }),
+        (e) => e instanceof BuildError && /kernel too big for the loader/.test(e.message) &&
+          e.message.includes(String(KERNEL_MAX_BYTES)) && e.message.includes(String(KERNEL_MAX_BYTES + 512)));
+      assert.ok(!fs.existsSync(tmpFile("huge.img")));
+    });
+
+    it("reports a boot that never ends as a timeout, with the serial log", async function () {
+      const mbr = assemble("hang", `bits 16
+org 0x7c00
+    mov si, msg
+.next:
+    lodsb
+    test al, al
+    jz .hang
+    mov dx, 0x3fd
+.wait:
+    in al, dx
+    test al, 0x20
+    jz .wait
+    mov al, [si - 1]
+    mov dx, 0x3f8
+    out dx, al
+    jmp .next
+.hang:
+    jmp .hang
+msg: db "hanging here", 10, 0
+times 510 - ($ - $$) db 0
+dw 0xaa55
+`);
+      const started = Date.now();
+      const result = await boot(mbr, { timeout: 1500 });
+      assert.ok(result.timedOut);
+      assert.ok(Date.now() - started < 10000, "the harness must kill QEMU at the timeout");
+      assert.throws(() => expectExit(result), (e) => /timed out after 1500 ms/.test(e.message) &&
+        /hanging here/.test(e.message) && e.serial === result.serial);
+    });
+  });
+});

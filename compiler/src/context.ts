@@ -32,7 +32,8 @@ export interface EnumInfo {
 const C_RESERVED = new Set(
   ("auto break case char const continue default do double else enum extern float for goto if inline int long " +
     "register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while " +
-    "main bool true false asm typeof _Bool NULL errno printf exit abort memcpy memset memmove memcmp").split(" "),
+    "main bool true false asm typeof _Bool NULL errno printf exit abort memcpy memset memmove memcmp " +
+    "free malloc calloc realloc puts putchar abs labs div rand srand atoi strlen strcmp fprintf stdout stderr").split(" "),
 );
 
 export class Context {
@@ -53,9 +54,8 @@ export class Context {
     this.checker = loaded.checker;
   }
 
-  /** `mem/pat.ts` under the root → `mem_pat`; the entry module gets no prefix. */
+  /** `mem/pat.ts` under the root → `mem_pat`. */
   modulePrefix(sf: ts.SourceFile): string {
-    if (sf === this.entry) return "";
     const rel = path.relative(this.loaded.root, sf.fileName).replace(/\.ts$/, "");
     return rel
       .split(/[\\/]/)
@@ -63,8 +63,10 @@ export class Context {
       .join("_");
   }
 
-  globalName(sf: ts.SourceFile, name: string): string {
-    const prefix = this.modulePrefix(sf);
+  /** The C name of a module-level declaration. The entry module's exports keep their own names
+   *  (the boot stub calls `kmain`, tests call `main`); everything else is prefixed by its module. */
+  globalName(sf: ts.SourceFile, name: string, exported = false): string {
+    const prefix = sf === this.entry && exported ? "" : this.modulePrefix(sf);
     let c = prefix ? `${prefix}_${name}` : name;
     if (C_RESERVED.has(c) || c.startsWith("tsk_")) c = `tsk_${c}`;
     this.globalNames.add(c);

@@ -139,7 +139,7 @@ function declareFunction(cx: Context, d: ts.FunctionDeclaration): void {
   if (!ok || !ret || !s) return;
   const sf = d.getSourceFile();
   const exported = isExported(d);
-  const cname = cx.globalName(sf, d.name.text);
+  const cname = cx.globalName(sf, d.name.text, exported);
   cx.fns.set(s, { decl: d, cname, params, ret, exported });
 }
 

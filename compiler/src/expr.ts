@@ -142,7 +142,8 @@ function propertyAccess(fs: FnScope, e: ts.PropertyAccessExpression): Val {
   const { cx } = fs;
   const s = cx.symbolOf(e.expression);
   if (s && s.flags & ts.SymbolFlags.Enum) {
-    const v = cx.checker.getConstantValue(e);
+    const member = cx.symbolOf(e.name)?.valueDeclaration;
+    const v = member && ts.isEnumMember(member) ? cx.checker.getConstantValue(member) : cx.checker.getConstantValue(e);
     if (typeof v === "number" && Number.isInteger(v)) return constInt(BigInt(v));
     cx.diags.error(e, "TSK1006", `enum member '${e.getText()}' has no integer value`);
     return ERROR;

@@ -23,39 +23,63 @@ static inline uint32_t tsk_char_at(tsk_str s, int64_t i) {
 }
 
 #if defined(TSK_HOST)
-/* A host program (tsk run) has no machine to touch: an intrinsic there is a usage error. */
+/* A host program (tsk run, differential tests, host benchmarks) runs on a small stand-in for the
+ * machine: physical memory is a 4 GiB lazily-committed mapping (every u32 address is valid, as on
+ * the metal), COM1 writes go to stdout and its line status always says "ready", isa-debug-exit
+ * (port 0xf4) ends the program with QEMU's exit code, control registers are plain storage. Anything
+ * else (other ports, hlt) has no meaning on a host: the program stops and says so. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 static inline __attribute__((noreturn)) void tsk_no_machine(const char *what) {
-  fprintf(stderr, "tsk run: the machine intrinsic %s is not available in a host program\n", what);
+  fprintf(stderr, "tsk: %s has no meaning in a host program\n", what);
   exit(70);
 }
-#define TSK_NO_MACHINE(name) tsk_no_machine(name)
-static inline uint8_t tsk_load8(uint32_t a) { (void)a; TSK_NO_MACHINE("load8"); }
-static inline uint16_t tsk_load16(uint32_t a) { (void)a; TSK_NO_MACHINE("load16"); }
-static inline uint32_t tsk_load32(uint32_t a) { (void)a; TSK_NO_MACHINE("load32"); }
-static inline void tsk_store8(uint32_t a, uint8_t v) { (void)a; (void)v; TSK_NO_MACHINE("store8"); }
-static inline void tsk_store16(uint32_t a, uint16_t v) { (void)a; (void)v; TSK_NO_MACHINE("store16"); }
-static inline void tsk_store32(uint32_t a, uint32_t v) { (void)a; (void)v; TSK_NO_MACHINE("store32"); }
-static inline void tsk_fill32(uint32_t a, uint32_t v, uint32_t n) { (void)a; (void)v; (void)n; TSK_NO_MACHINE("fill32"); }
-static inline uint8_t tsk_inb(uint16_t p) { (void)p; TSK_NO_MACHINE("inb"); }
-static inline uint16_t tsk_inw(uint16_t p) { (void)p; TSK_NO_MACHINE("inw"); }
-static inline uint32_t tsk_inl(uint16_t p) { (void)p; TSK_NO_MACHINE("inl"); }
-static inline void tsk_outb(uint16_t p, uint8_t v) { (void)p; (void)v; TSK_NO_MACHINE("outb"); }
-static inline void tsk_outw(uint16_t p, uint16_t v) { (void)p; (void)v; TSK_NO_MACHINE("outw"); }
-static inline void tsk_outl(uint16_t p, uint32_t v) { (void)p; (void)v; TSK_NO_MACHINE("outl"); }
-static inline void tsk_cli(void) { TSK_NO_MACHINE("cli"); }
-static inline void tsk_sti(void) { TSK_NO_MACHINE("sti"); }
-static inline void tsk_hlt(void) { TSK_NO_MACHINE("hlt"); }
-static inline uint32_t tsk_read_cr0(void) { TSK_NO_MACHINE("readCr0"); }
-static inline uint32_t tsk_read_cr2(void) { TSK_NO_MACHINE("readCr2"); }
-static inline uint32_t tsk_read_cr3(void) { TSK_NO_MACHINE("readCr3"); }
-static inline uint32_t tsk_read_cr4(void) { TSK_NO_MACHINE("readCr4"); }
-static inline void tsk_write_cr0(uint32_t v) { (void)v; TSK_NO_MACHINE("writeCr0"); }
-static inline void tsk_write_cr3(uint32_t v) { (void)v; TSK_NO_MACHINE("writeCr3"); }
-static inline void tsk_write_cr4(uint32_t v) { (void)v; TSK_NO_MACHINE("writeCr4"); }
-static inline void tsk_invlpg(uint32_t a) { (void)a; TSK_NO_MACHINE("invlpg"); }
-static inline uint32_t tsk_rdtsc(void) { TSK_NO_MACHINE("rdtsc"); }
+static uint8_t *tsk_host_mem;
+static uint32_t tsk_host_cr[5];
+__attribute__((constructor)) static void tsk_host_init(void) {
+  void *p = mmap(NULL, (size_t)1 << 32, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) tsk_no_machine("4 GiB of simulated physical memory (mmap failed)");
+  tsk_host_mem = p;
+}
+static inline uint8_t tsk_load8(uint32_t a) { return *(volatile uint8_t *)(tsk_host_mem + a); }
+static inline uint16_t tsk_load16(uint32_t a) { return *(volatile uint16_t *)(tsk_host_mem + a); }
+static inline uint32_t tsk_load32(uint32_t a) { return *(volatile uint32_t *)(tsk_host_mem + a); }
+static inline void tsk_store8(uint32_t a, uint8_t v) { *(volatile uint8_t *)(tsk_host_mem + a) = v; }
+static inline void tsk_store16(uint32_t a, uint16_t v) { *(volatile uint16_t *)(tsk_host_mem + a) = v; }
+static inline void tsk_store32(uint32_t a, uint32_t v) { *(volatile uint32_t *)(tsk_host_mem + a) = v; }
+static inline void tsk_fill32(uint32_t a, uint32_t v, uint32_t n) {
+  uint32_t *p = (uint32_t *)(tsk_host_mem + a);
+  for (uint32_t i = 0; i < n; i++) p[i] = v;
+}
+static inline uint8_t tsk_inb(uint16_t p) {
+  if (p == 0x3fd) return 0x20; /* COM1 LSR: transmitter empty */
+  if (p >= 0x3f8 && p <= 0x3ff) return 0;
+  tsk_no_machine("reading this I/O port");
+}
+static inline uint16_t tsk_inw(uint16_t p) { (void)p; tsk_no_machine("inw"); }
+static inline uint32_t tsk_inl(uint16_t p) { (void)p; tsk_no_machine("inl"); }
+static inline void tsk_outb(uint16_t p, uint8_t v) {
+  if (p == 0x3f8) { putchar(v); return; }
+  if (p > 0x3f8 && p <= 0x3ff) return; /* COM1 set-up */
+  if (p == 0xf4) { fflush(stdout); exit((v << 1) | 1); }
+  tsk_no_machine("writing this I/O port");
+}
+static inline void tsk_outw(uint16_t p, uint16_t v) { (void)p; (void)v; tsk_no_machine("outw"); }
+static inline void tsk_outl(uint16_t p, uint32_t v) { (void)p; (void)v; tsk_no_machine("outl"); }
+static inline void tsk_cli(void) {}
+static inline void tsk_sti(void) {}
+static inline void tsk_hlt(void) { tsk_no_machine("hlt"); }
+static inline uint32_t tsk_read_cr0(void) { return tsk_host_cr[0]; }
+static inline uint32_t tsk_read_cr2(void) { return tsk_host_cr[2]; }
+static inline uint32_t tsk_read_cr3(void) { return tsk_host_cr[3]; }
+static inline uint32_t tsk_read_cr4(void) { return tsk_host_cr[4]; }
+static inline void tsk_write_cr0(uint32_t v) { tsk_host_cr[0] = v; }
+static inline void tsk_write_cr3(uint32_t v) { tsk_host_cr[3] = v; }
+static inline void tsk_write_cr4(uint32_t v) { tsk_host_cr[4] = v; }
+static inline void tsk_invlpg(uint32_t a) { (void)a; }
+static inline uint32_t tsk_rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); (void)hi; return lo; }
 #else
 /* Physical memory is reached through volatile accesses so that gcc keeps every one. */
 static inline uint8_t tsk_load8(uint32_t a) { return *(volatile uint8_t *)(uintptr_t)a; }

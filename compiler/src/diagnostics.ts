@@ -18,7 +18,7 @@ export const RULES = {
   TSK1011: "`var`: use `let` or `const`",
   TSK1012: "recursion: the kernel's stack is fixed and Node's is not",
   TSK1013: "a variable without an initializer or a needed type annotation",
-  TSK1014: "machine intrinsics used outside kernel/arch/ or a test",
+  TSK1014: "machine intrinsics used outside kernel/arch/, a test or a benchmark",
   TSK1015: "module-level code other than declarations with constant initializers",
   TSK1016: "an assignment, `++` or `--` used as a value",
   TSK1017: "`as`, `!` and `<T>` casts (they convert nothing at run time)",

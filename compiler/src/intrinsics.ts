@@ -30,8 +30,8 @@ export const INTRINSICS: Record<string, string> = {
   rdtsc: "tsk_rdtsc",
 };
 
-/** Where calling intrinsics is allowed: the arch layer and tests. */
+/** Where calling intrinsics is allowed: the arch layer, tests and benchmarks. */
 export function mayCallIntrinsics(fileName: string): boolean {
   const f = fileName.split("\\").join("/");
-  return /\/arch\//.test(f) || /\.ktest\.ts$/.test(f) || /\/test\//.test(f);
+  return /\/arch\//.test(f) || /\.ktest\.ts$/.test(f) || /\/(test|bench)\//.test(f);
 }

@@ -1,0 +1,98 @@
+// QEMU's real E820 maps (../shared/fixtures/e820) through the real kernel/mem code on the simulated
+// machine, with memreport.py as the referee, and `npm run simulate` as a user runs it.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { loadMapFile } from "../sim/bios";
+import { simulate } from "../sim/run";
+import { FIXTURES, ROOT, memreportBatch, memreportCli, fields, expectedLayout } from "./helpers";
+
+const TYPE_NAMES: Record<number, string> = { 1: "usable", 2: "reserved", 3: "ACPI data", 4: "ACPI NVS", 5: "unusable" };
+const hex16 = (v: bigint) => "0x" + v.toString(16).padStart(16, "0");
+
+const fixtures = fs
+  .readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
+
+describe("mem: QEMU's E820 fixtures", function () {
+  it("the fixtures are there", function () {
+    assert.ok(fixtures.length >= 9, `fixtures in ${FIXTURES}: ${fixtures}`);
+  });
+
+  // The real kernel ends near 0x112000; the simulator's default is 0x200000. Both, per fixture.
+  for (const kernelEnd of [0x200000, 0x112000]) {
+    for (const name of fixtures) {
+      it(`${name}, kernel end 0x${kernelEnd.toString(16)}: e820 lines, and memreport.py agrees`, function () {
+        const entries = loadMapFile(path.join(FIXTURES, name));
+        const r = simulate(entries, { kernelEnd });
+        const want = entries.map((e) => `e820: [mem ${hex16(e.base)}-${hex16(e.base + e.length - 1n)}] ${TYPE_NAMES[e.type]}`);
+        assert.deepStrictEqual(
+          r.output.split("\n").filter((l) => l.startsWith("e820: [mem ")),
+          want,
+        );
+        const layout = expectedLayout(entries, kernelEnd);
+        if (layout.patFirst === null) {
+          // pc-1M (nothing above 1 MiB) and pc-2M with a 1 MiB kernel (all of it is kernel).
+          assert.ok(r.exit && r.exit.code === 0x11, "must panic");
+          assert.match(r.output, /\npanic: no (usable memory|room) above 1 MiB/);
+          return;
+        }
+        assert.strictEqual(r.exit, null, r.output);
+        assert.deepStrictEqual(memreportBatch([{ entries, output: r.output, kernelEnd }]), [[]], r.output);
+        const above4G = entries.some((e) => e.type === 1 && e.base + e.length > 1n << 32n);
+        assert.strictEqual(/out of reach/.test(r.output), above4G);
+      });
+    }
+  }
+
+  for (const name of ["qemu-pc-16M.json", "qemu-pc-128M.json", "qemu-q35-1G.json"]) {
+    it(`${name} --alloc-all: selftest N = free - paging pages`, function () {
+      const entries = loadMapFile(path.join(FIXTURES, name));
+      const r = simulate(entries, { allocAll: true });
+      assert.strictEqual(r.exit, null, r.output);
+      const mem = fields(r.output, "mem")!;
+      const paging = fields(r.output, "paging")!;
+      const m = /^selftest: alloc-all (\d+) pages ok$/m.exec(r.output);
+      assert.ok(m, r.output);
+      assert.strictEqual(Number(m[1]), mem.free - paging.pages);
+    });
+  }
+});
+
+describe("mem: npm run simulate", function () {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, "scripts/simulate.js"), ...args], { encoding: "utf8" });
+
+  it("prints the e820/pat/mem lines for a map, exit 0, and memreport.py's CLI accepts them", function () {
+    const file = path.join(FIXTURES, "qemu-pc-128M.json");
+    const r = run(file, "--kernel-end", "0x180000");
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^e820: \[mem 0x0000000000000000-0x000000000009fbff\] usable$/m);
+    assert.match(r.stdout, /^pat: base=0x00180000 pages=32736 bytes=4092$/m);
+    assert.match(r.stdout, /^mem: usable=32639 low=159 kernel=128 pat=1 free=32351$/m);
+    const check = memreportCli(loadMapFile(file), r.stdout, 0x180000);
+    assert.strictEqual(check.status, 0, check.stdout);
+  });
+
+  it("--alloc-all adds the paging and selftest lines", function () {
+    const r = run(path.join(FIXTURES, "qemu-pc-16M.json"), "--alloc-all");
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^paging: on cr3=0x[0-9a-f]{8} mapped=16642048 pages=5$/m);
+    assert.match(r.stdout, /^selftest: alloc-all 3546 pages ok$/m);
+  });
+
+  it("a map with no usable memory above 1 MiB prints panic: and exits 1", function () {
+    const r = run(path.join(FIXTURES, "qemu-pc-1M.json"));
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stdout, /^panic: no usable memory above 1 MiB$/m);
+    assert.doesNotMatch(r.stdout, /^mem:/m);
+  });
+
+  it("usage errors exit 2", function () {
+    assert.strictEqual(run().status, 2);
+    assert.strictEqual(run(path.join(FIXTURES, "qemu-pc-16M.json"), "--kernel-end", "zz").status, 2);
+    assert.strictEqual(run("/nonexistent/map.json").status, 2);
+  });
+});

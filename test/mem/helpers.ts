@@ -1,0 +1,106 @@
+// Shared by the kernel/mem tests: where the shared fixtures and memreport.py are, running
+// memreport.py (the independent referee) on many simulator outputs in one Python process, parsing
+// the contract lines, and the expected layout (PAT placement, free pages) computed independently.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { E820Entry, mapToJson, usableRanges } from "../sim/bios";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const SHARED = path.resolve(ROOT, "../shared");
+export const FIXTURES = path.join(SHARED, "fixtures/e820");
+export const MEMREPORT = path.join(SHARED, "tools/memreport.py");
+
+export interface ReportCase {
+  entries: E820Entry[];
+  output: string;
+  kernelEnd: number;
+}
+
+const BATCH = `
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import memreport
+out = []
+for case in json.load(sys.stdin):
+    entries = [(int(e["base"], 16), int(e["length"], 16), int(e["type"])) for e in case["map"]]
+    out.append(memreport.check_memory_report(case["log"], entries, kernel_end=case["kernelEnd"]))
+json.dump(out, sys.stdout)
+`;
+
+/** memreport.py's problems for each case (empty list = agrees), in one python3 process. */
+export function memreportBatch(cases: ReportCase[]): string[][] {
+  const input = JSON.stringify(
+    cases.map((c) => ({ map: JSON.parse(mapToJson(c.entries)), log: c.output, kernelEnd: c.kernelEnd })),
+  );
+  const r = spawnSync("python3", ["-c", BATCH, path.dirname(MEMREPORT)], { input, encoding: "utf8", maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`memreport batch failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Run the memreport.py command line on a map and a log, as a user would. */
+export function memreportCli(entries: E820Entry[], output: string, kernelEnd: number): { status: number; stdout: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-mem-"));
+  const mapFile = path.join(dir, "map.json");
+  const logFile = path.join(dir, "out.log");
+  fs.writeFileSync(mapFile, mapToJson(entries));
+  fs.writeFileSync(logFile, output);
+  const r = spawnSync("python3", [MEMREPORT, mapFile, logFile, "--kernel-end", "0x" + kernelEnd.toString(16)], { encoding: "utf8" });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { status: r.status ?? -1, stdout: r.stdout + r.stderr };
+}
+
+/** `key=value` fields of the last line starting with `prefix:` (numbers; hex when 0x…). */
+export function fields(output: string, prefix: string): Record<string, number> | null {
+  const lines = output.split("\n").filter((l) => l.startsWith(prefix + ":"));
+  if (lines.length === 0) return null;
+  const out: Record<string, number> = {};
+  for (const m of lines[lines.length - 1].matchAll(/(\w+)=(0x[0-9a-f]+|\d+)/g)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+export interface Layout {
+  ranges: Array<[number, number]>;
+  top: number;
+  words: number;
+  patPages: number;
+  kernelFirst: number;
+  kernelLast: number;
+  /** The PAT's first page, or null when it has no place (the kernel must panic). */
+  patFirst: number | null;
+}
+
+/** What the memory manager must decide for a map, computed here from the model alone. */
+export function expectedLayout(entries: E820Entry[], kernelEnd: number): Layout {
+  const ranges = usableRanges(entries);
+  const top = ranges.length ? ranges[ranges.length - 1][1] : 0;
+  const words = Math.ceil(top / 32);
+  const patPages = Math.ceil((words * 4) / 4096);
+  const kernelFirst = 256;
+  const kernelLast = Math.max(256, Math.ceil(kernelEnd / 4096));
+  let patFirst: number | null = null;
+  for (const [a, b] of ranges) {
+    if (b <= 256) continue;
+    let cand = Math.max(a, 256);
+    if (cand < kernelLast && cand + patPages > kernelFirst) cand = kernelLast;
+    if (cand + patPages <= b) {
+      patFirst = cand;
+      break;
+    }
+  }
+  return { ranges, top, words, patPages, kernelFirst, kernelLast, patFirst };
+}
+
+/** True when page p is one the allocator may hand out under `layout`. */
+export function allocatable(layout: Layout, p: number, inUsable: (p: number) => boolean): boolean {
+  if (p < 256 || p >= layout.top) return false;
+  if (p >= layout.kernelFirst && p < layout.kernelLast) return false;
+  if (layout.patFirst !== null && p >= layout.patFirst && p < layout.patFirst + layout.patPages) return false;
+  return inUsable(p);
+}
+
+/** Entries from compact tuples: [base, length, type] with numbers or bigints. */
+export function map(...rows: Array<[number | bigint, number | bigint, number]>): E820Entry[] {
+  return rows.map(([b, l, t]) => ({ base: BigInt(b), length: BigInt(l), type: t }));
+}

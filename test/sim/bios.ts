@@ -1,0 +1,150 @@
+// What the firmware and stage 2 leave for the kernel, for the simulator: BIOS E820 maps (parsed
+// from the fixtures' JSON) written into a boot info at BOOT_INFO_ADDR in the layout of
+// kernel/boot-info.ts, and an independent model of the sanitised map to check the kernel against.
+import * as fs from "fs";
+import type { SimMachine } from "./machine";
+import {
+  BOOT_INFO_ADDR,
+  BOOT_INFO_MAGIC,
+  BI_MAGIC,
+  BI_E820_COUNT,
+  BI_E820_DROPPED,
+  BI_KERNEL_START,
+  BI_KERNEL_END,
+  BI_BOOT_DRIVE,
+  BI_E820_ENTRIES,
+  E820_ENTRY_SIZE,
+  E820_BASE_LO,
+  E820_BASE_HI,
+  E820_LENGTH_LO,
+  E820_LENGTH_HI,
+  E820_TYPE,
+  E820_ATTRS,
+  E820_MAX,
+  KERNEL_BASE,
+} from "../../kernel/boot-info";
+
+export interface E820Entry {
+  base: bigint;
+  length: bigint;
+  type: number;
+  attrs?: number;
+}
+
+export type RawValue = string | number | bigint;
+export interface RawEntry {
+  base: RawValue;
+  length: RawValue;
+  type: number;
+}
+
+const U64 = (1n << 64n) - 1n;
+
+function toBig(v: RawValue): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number") return BigInt(v);
+  return BigInt(v.trim()); // "0x…" or decimal
+}
+
+/** A map as the fixtures write it (hex strings, or numbers) to entries. */
+export function parseMap(rows: RawEntry[]): E820Entry[] {
+  return rows.map((r) => ({ base: toBig(r.base) & U64, length: toBig(r.length) & U64, type: Number(r.type) >>> 0 }));
+}
+
+export function loadMapFile(file: string): E820Entry[] {
+  return parseMap(JSON.parse(fs.readFileSync(file, "utf8")));
+}
+
+export interface BootInfoOptions {
+  kernelEnd?: number;
+  /** The loader's dropped count; default: entries beyond E820_MAX. */
+  dropped?: number;
+  /** Override the stored count (to test a corrupt boot info). */
+  count?: number;
+}
+
+/** Write a boot info for `entries` at BOOT_INFO_ADDR, as stage 2 and the entry stub would. */
+export function writeBootInfo(m: SimMachine, entries: E820Entry[], opts: BootInfoOptions = {}): void {
+  const bi = BOOT_INFO_ADDR;
+  const stored = Math.min(entries.length, E820_MAX);
+  m.poke32(bi + BI_MAGIC, BOOT_INFO_MAGIC);
+  m.poke32(bi + BI_E820_COUNT, opts.count ?? stored);
+  m.poke32(bi + BI_E820_DROPPED, opts.dropped ?? entries.length - stored);
+  m.poke32(bi + BI_KERNEL_START, KERNEL_BASE);
+  m.poke32(bi + BI_KERNEL_END, opts.kernelEnd ?? 0x200000);
+  m.poke32(bi + BI_BOOT_DRIVE, 0x80);
+  for (let i = 0; i < stored; i++) {
+    const e = entries[i];
+    const a = bi + BI_E820_ENTRIES + i * E820_ENTRY_SIZE;
+    m.poke32(a + E820_BASE_LO, Number(e.base & 0xffffffffn));
+    m.poke32(a + E820_BASE_HI, Number((e.base >> 32n) & 0xffffffffn));
+    m.poke32(a + E820_LENGTH_LO, Number(e.length & 0xffffffffn));
+    m.poke32(a + E820_LENGTH_HI, Number((e.length >> 32n) & 0xffffffffn));
+    m.poke32(a + E820_TYPE, e.type >>> 0);
+    m.poke32(a + E820_ATTRS, e.attrs ?? 1);
+  }
+}
+
+const PAGE = 4096n;
+const FOUR_G = 1n << 32n;
+export const PAGE_LIMIT = 0x100000;
+
+/** The sanitised usable pages below 4 GiB as sorted, disjoint, non-adjacent [first, end) page
+ *  ranges: the rule of architecture.md §4, computed the obvious way (as memreport.py does). */
+export function usableRanges(entries: E820Entry[]): Array<[number, number]> {
+  const good = entries.filter((e) => e.length > 0n && e.base + e.length <= 1n << 64n);
+  let ranges: Array<[number, number]> = [];
+  for (const e of good.filter((e) => e.type === 1)) {
+    const first = (e.base + PAGE - 1n) / PAGE;
+    const end = (e.base + e.length < FOUR_G ? e.base + e.length : FOUR_G) / PAGE;
+    if (first < end) ranges.push([Number(first), Number(end)]);
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [a, b] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  ranges = merged;
+  for (const e of good.filter((e) => e.type !== 1)) {
+    const first = Number(e.base / PAGE < BigInt(PAGE_LIMIT) ? e.base / PAGE : BigInt(PAGE_LIMIT));
+    const endB = e.base + e.length < FOUR_G ? e.base + e.length : FOUR_G;
+    const end = Number((endB + PAGE - 1n) / PAGE);
+    if (first >= end) continue;
+    const next: Array<[number, number]> = [];
+    for (const [a, b] of ranges) {
+      if (b <= first || a >= end) next.push([a, b]);
+      else {
+        if (a < first) next.push([a, first]);
+        if (b > end) next.push([end, b]);
+      }
+    }
+    ranges = next;
+  }
+  return ranges;
+}
+
+/** The number of pages of `ranges` inside [lo, hi). */
+export function pagesIn(ranges: Array<[number, number]>, lo = 0, hi = PAGE_LIMIT): number {
+  let n = 0;
+  for (const [a, b] of ranges) n += Math.max(0, Math.min(b, hi) - Math.max(a, lo));
+  return n;
+}
+
+/** True when page p is in `ranges`. */
+export function inRanges(ranges: Array<[number, number]>, p: number): boolean {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid][1] <= p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ranges.length && ranges[lo][0] <= p;
+}
+
+/** The map as fixture JSON (hex strings), for memreport.py. */
+export function mapToJson(entries: E820Entry[]): string {
+  return JSON.stringify(entries.map((e) => ({ base: "0x" + e.base.toString(16), length: "0x" + e.length.toString(16), type: e.type })));
+}

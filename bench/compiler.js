@@ -30,7 +30,8 @@ function program(extraFlags) {
   const ref = fs.readFileSync(path.join(ROOT, "bench/ref/pages.c"), "utf8");
   const driver = fs.readFileSync(path.join(ROOT, "bench/ref/driver.c"), "utf8");
   fs.writeFileSync(src, `${r.c}\n#line 1 "bench/ref/pages.c"\n${ref}\n#line 1 "bench/ref/driver.c"\n${driver}`);
-  execFileSync("gcc", [...GCC_FLAGS, ...extraFlags, "-I", RUNTIME_DIR, "-o", exe, src], { stdio: ["ignore", "ignore", "inherit"] });
+  // -m32: the kernel is i386 code, so that is what is measured.
+  execFileSync("gcc", [...GCC_FLAGS, "-m32", ...extraFlags, "-I", RUNTIME_DIR, "-o", exe, src], { stdio: ["ignore", "ignore", "inherit"] });
   return exe;
 }
 
@@ -83,7 +84,7 @@ function main() {
   const kc = compileTime();
   const result = {
     machine: `${os.cpus()[0].model}, ${os.cpus().length} cores`,
-    gccFlags: GCC_FLAGS.join(" "),
+    gccFlags: [...GCC_FLAGS, "-m32"].join(" "),
     allocator: fills,
     worstTimeRatio: Math.max(...fills.map((f) => f.ratio)),
     codeBytes: { ts: size.ts, ref: size.ref, ratio: size.ts / size.ref },

@@ -4,6 +4,7 @@
  * bitmap covers the same 256 MiB machine with the same pages reserved as the TypeScript run. */
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define PAGES 65536u
 #define WORDS (PAGES / 32)
@@ -13,8 +14,13 @@ static uint32_t bitmap[WORDS];
 static uint32_t cursor, nfree;
 static uint32_t held_pages[PAGES];
 static uint32_t held, rng = 1;
-static uint8_t ref_memory[PAGES * 4096u]; /* the machine's RAM; the driver touches it all first, as it does the TypeScript run's */
-uint8_t *refMemory(void) { return ref_memory; }
+/* The machine's RAM: mapped the way the host runtime maps the TypeScript run's (the kind of mapping
+ * decides huge pages and so TLB misses, which would otherwise dominate the comparison). */
+static uint8_t *ref_memory;
+uint8_t *refMemory(void) {
+  if (!ref_memory) ref_memory = mmap(NULL, PAGES * 4096u, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return ref_memory;
+}
 
 /* The same binary search pages.ts does (the subset has no count-trailing-zeros intrinsic). */
 static uint32_t lowest_clear(uint32_t v) {
@@ -25,6 +31,23 @@ static uint32_t lowest_clear(uint32_t v) {
   if (!(x & 0x3)) { n += 2; x >>= 2; }
   if (!(x & 0x1)) n += 1;
   return n;
+}
+
+/* What pat.ts's patIsRam decides: not the low 1 MiB, the kernel or the PAT, and a page the E820
+ * map calls usable (wholly inside a usable entry, touching no other). */
+static const struct { uint64_t base, length; uint32_t type; } e820[] = {
+  {0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0x100000, PAGES * 4096ull - 0x100000, 1},
+};
+static int is_ram(uint32_t page) {
+  if (page < FIRST_FREE || page >= PAGES) return 0;
+  uint64_t start = (uint64_t)page << 12, end = start + 4096;
+  int usable = 0;
+  for (unsigned i = 0; i < sizeof e820 / sizeof e820[0]; i++) {
+    uint64_t b = e820[i].base, e = b + e820[i].length;
+    if (e820[i].type == 1 && b <= start && end <= e) usable = 1;
+    else if (e820[i].type != 1 && b < end && start < e) return 0;
+  }
+  return usable;
 }
 
 static uint32_t take(uint32_t w, uint32_t v) {
@@ -50,7 +73,7 @@ static int ref_free_page(uint32_t addr) {
   if (page >= PAGES) return 2;
   uint32_t mask = 1u << (page & 31);
   if (!(bitmap[page >> 5] & mask)) return 4;
-  if (page < FIRST_FREE) return 3;
+  if (!is_ram(page)) return 3;
   bitmap[page >> 5] &= ~mask;
   nfree++;
   return 0;

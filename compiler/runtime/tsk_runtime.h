@@ -38,8 +38,15 @@ static inline __attribute__((noreturn)) void tsk_no_machine(const char *what) {
 }
 static uint8_t *tsk_host_mem;
 static uint32_t tsk_host_cr[5];
+#if UINTPTR_MAX > 0xffffffffu
+#define TSK_HOST_MEM ((size_t)1 << 32)
+#elif !defined(TSK_HOST_MEM)
+/* A 32-bit host process cannot map 4 GiB: such builds (benchmarks, which measure i386 code) get
+ * this much, and must keep their addresses below it (they are not checked). */
+#define TSK_HOST_MEM ((size_t)0x60000000u)
+#endif
 __attribute__((constructor)) static void tsk_host_init(void) {
-  void *p = mmap(NULL, (size_t)1 << 32, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void *p = mmap(NULL, TSK_HOST_MEM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) tsk_no_machine("4 GiB of simulated physical memory (mmap failed)");
   tsk_host_mem = p;
 }
@@ -51,6 +58,7 @@ static inline void tsk_store16(uint32_t a, uint16_t v) { *(volatile uint16_t *)(
 static inline void tsk_store32(uint32_t a, uint32_t v) { *(volatile uint32_t *)(tsk_host_mem + a) = v; }
 static inline void tsk_fill32(uint32_t a, uint32_t v, uint32_t n) {
   uint32_t *p = (uint32_t *)(tsk_host_mem + a);
+  if (v == 0) { memset(p, 0, (size_t)n * 4); return; } /* what a C kernel's page zeroing does */
   for (uint32_t i = 0; i < n; i++) p[i] = v;
 }
 static inline uint8_t tsk_inb(uint16_t p) {

@@ -91,6 +91,9 @@ describe("mem: properties over random maps", function () {
   });
 
   it("memreport.py agrees with every one of those runs", function () {
+    // Batched over the runs of the property above (one Python start, not hundreds); when that
+    // test was filtered out (mocha -g) there is nothing to check.
+    if (reports.length === 0) this.skip();
     assert.ok(reports.length > 300, `only ${reports.length} maps booted`);
     const problems = memreportBatch(reports);
     problems.forEach((p, i) => assert.deepStrictEqual(p, [], reports[i].output));

@@ -19,6 +19,10 @@ export const BI_KERNEL_START: u32 = 12;
 export const BI_KERNEL_END: u32 = 16;
 /** The BIOS boot drive (DL). */
 export const BI_BOOT_DRIVE: u32 = 20;
+/** The kernel's address-to-.ts-line table (scripts/lib/lines.js; written by the entry stub). */
+export const BI_LINE_TABLE: u32 = 24;
+/** The top of the kernel stack (written by the entry stub): the stack walk stays below it. */
+export const BI_STACK_TOP: u32 = 28;
 /** The first E820 entry. */
 export const BI_E820_ENTRIES: u32 = 32;
 

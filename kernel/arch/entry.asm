@@ -5,8 +5,8 @@ bits 32
 %include "layout.inc"
 %include "boot-info.inc"
 
-extern kmain
-extern __kernel_load_end, __kernel_end, __bss_start, __bss_end
+extern kmain, idt_init
+extern __kernel_load_end, __kernel_end, __bss_start, __bss_end, __lines_start
 
 %define STACK_SIZE 0x10000
 
@@ -30,10 +30,15 @@ start:
     push 0                          ; known flags: interrupts off, DF clear
     popfd
     mov dword [BOOT_INFO_ADDR + BI_KERNEL_END], __kernel_end
+    mov dword [BOOT_INFO_ADDR + BI_LINE_TABLE], __lines_start   ; for fault reports (fault.ts)
+    mov dword [BOOT_INFO_ADDR + BI_STACK_TOP], stack_top        ; bounds the stack walk
+    call idt_init                   ; exceptions 0-31 reach kernel/arch/fault.ts (idt.asm)
+    xor ebp, ebp                    ; the end of the frame-pointer chain the stack walk follows
     push BOOT_INFO_ADDR
     call kmain
 
     mov esi, returned               ; kmain must never return: say so and fail
+report:                             ; print the string at esi on COM1, then exit with failure
 .char:
     lodsb
     test al, al
@@ -56,8 +61,16 @@ start:
     hlt
     jmp .halt
 
+; The default exception handler of a kernel whose entry module exports no faultEntry (idt.asm
+; calls faultEntry; TypeScript kernels export it, see kernel/main.ts): say so and fail.
+global faultEntry:function weak
+faultEntry:
+    mov esi, no_handler
+    jmp report
+
 section .rodata
 returned: db "panic: kmain returned", 10, 0
+no_handler: db "fault: CPU exception, and the kernel's entry module exports no faultEntry", 10, 0
 
 ; ---- cdecl C library: memcpy, memmove, memset, memcmp ----------------------------------------------
 section .text

@@ -8,13 +8,15 @@ const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const bootInfo = require("../gen-boot-info");
+const lines = require("./lines");
 
 const ROOT = path.resolve(__dirname, "../..");
 const SECTOR = 512;
 /** q35 boots (AHCI) only from an image of at least 516,096 bytes; 1 MiB is a round margin. */
 const MIN_IMAGE_BYTES = 1 << 20;
 /** Debian packages providing each tool, for the error message. */
-const PACKAGES = { nasm: "nasm", gcc: "gcc", ld: "binutils", objcopy: "binutils", "qemu-system-i386": "qemu-system-x86" };
+const PACKAGES = { nasm: "nasm", gcc: "gcc", ld: "binutils", objcopy: "binutils", objdump: "binutils", addr2line: "binutils",
+  nm: "binutils", gdb: "gdb", "qemu-system-i386": "qemu-system-x86" };
 
 class BuildError extends Error {}
 
@@ -158,7 +160,7 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
   image = path.resolve(ROOT, image || path.join(dir, "tsk.img"));
   const out = (name) => path.join(dir, name);
   const step = stepLogger(log);
-  checkTools(["gcc", "ld", "objcopy", "nasm"]);
+  checkTools(["gcc", "ld", "objcopy", "nasm", "objdump", "addr2line", "nm"]);
   fs.mkdirSync(dir, { recursive: true });
 
   genBootInfo(dir, step);
@@ -171,15 +173,47 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
     run(process.execPath, ["compiler/bin/tsk.js", "emit", rel(entry), "-o", kernelC], "tsk");
   }
   step("gcc", `${rel(kernelC)} -> ${rel(out("kernel.o"))}`);
+  // -fno-omit-frame-pointer and -fno-optimize-sibling-calls: every call leaves a frame on the ebp
+  // chain, so kernel/arch/fault.ts's stack walk (and gdb's backtrace) miss no caller.
+  // -fno-delete-null-pointer-checks: address 0 is an address like any other to a kernel (as in
+  // Linux's build); without it gcc deletes `load32(0)` as undefined behaviour, silently.
   run("gcc", ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
-    "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-nostdlib", "-O2", "-gdwarf-4",
-    "-Icompiler/runtime", "-c", kernelC, "-o", out("kernel.o")]);
+    "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
+    "-fno-delete-null-pointer-checks", "-nostdlib", "-O2", "-gdwarf-4", "-Icompiler/runtime", "-c", kernelC, "-o", out("kernel.o")]);
   nasm("kernel/arch/entry.asm", "elf32", out("entry.o"), dir, step);
-  step("ld", `${rel(out("entry.o"))} ${rel(out("kernel.o"))} -> ${rel(out("kernel.elf"))}`);
+  nasm("kernel/arch/idt.asm", "elf32", out("idt.o"), dir, step);
   const { KERNEL_BASE } = require(bootInfo.SOURCE);
   const libgcc = libgcc32();
-  run("ld", ["-m", "elf_i386", "-T", "linker/kernel.ld", "--defsym", `KERNEL_BASE=0x${KERNEL_BASE.toString(16)}`,
-    "-o", out("kernel.elf"), out("entry.o"), out("kernel.o"), ...(libgcc ? [libgcc] : [])]);
+  const objects = [out("entry.o"), out("idt.o"), out("kernel.o")];
+  const link = () => run("ld", ["-m", "elf_i386", "-T", "linker/kernel.ld", "--defsym",
+    `KERNEL_BASE=0x${KERNEL_BASE.toString(16)}`, "-o", out("kernel.elf"), ...objects, out("lines.o"),
+    ...(libgcc ? [libgcc] : [])]);
+  // Two links: the first with an empty line table, from whose DWARF the table is made; the second
+  // with the table (the last section of the load image, so nothing in .text moves: checked).
+  const linesBin = out("lines.bin");
+  const assembleLines = () => {
+    fs.writeFileSync(out("lines.asm"), lines.linesAsm(linesBin));
+    run("nasm", ["-f", "elf32", "-Werror", out("lines.asm"), "-o", out("lines.o")]);
+  };
+  fs.writeFileSync(linesBin, Buffer.alloc(0));
+  assembleLines();
+  step("ld", `${objects.map(rel).join(" ")} -> ${rel(out("kernel.elf"))}`);
+  link();
+  step("lines", `${rel(out("kernel.elf"))} -> ${rel(linesBin)}`);
+  let table;
+  try {
+    table = lines.lineTable(out("kernel.elf"), { root: ROOT });
+  } catch (e) {
+    throw new BuildError(`line table: ${e.message}`);
+  }
+  fs.writeFileSync(linesBin, table);
+  const before = lines.textSymbols(out("kernel.elf"));
+  assembleLines();
+  step("ld", `... + ${rel(out("lines.o"))} -> ${rel(out("kernel.elf"))}`);
+  link();
+  if (lines.textSymbols(out("kernel.elf")) !== before) {
+    throw new BuildError("the line table moved code: .tsk_lines must stay after .text in linker/kernel.ld");
+  }
   step("objcopy", `${rel(out("kernel.elf"))} -> ${rel(out("kernel.bin"))}`);
   run("objcopy", ["-O", "binary", out("kernel.elf"), out("kernel.bin")]);
   const { stage1, stage2 } = assembleLoader(dir, step);

@@ -1,0 +1,166 @@
+// The kernel's line table: which .ts file, line and function every code address belongs to, built
+// from the linked ELF's DWARF and embedded in the image, so the kernel's own fault and panic
+// reports (kernel/arch/fault.ts) name TypeScript lines with no host tool in the loop: `npm start`,
+// the test harness and a QEMU started by hand all print the same report.
+//
+// Why in the kernel rather than post-processing the serial log on the host with addr2line: a report
+// must be readable wherever the kernel runs (a user's own QEMU command, a serial log pasted into an
+// issue), and the host would have to find the exact ELF the image came from. The price is a second
+// link (scripts/lib/build.js): the table is the last section of the load image (linker/kernel.ld),
+// so its size moves nothing in .text, and the build checks that.
+//
+// Source of truth: binutils. `objdump --dwarf=decodedline` lists every address where the line
+// program starts a row; `addr2line -f -i -a` resolves each to its inline chain (innermost first),
+// which matters because tsk's output is inlined heavily at -O2 and because an intrinsic's
+// instructions belong to compiler/runtime/tsk_runtime.h, not to the .ts line that called it. Only
+// the .ts levels of a chain are kept. Consecutive rows with the same chain make one range.
+//
+// Blob layout (little-endian u32s; kernel/arch/symbols.ts reads it):
+//   +0 magic 'TSKL' (0x4c4b5354)  +4 number of ranges  +8 ranges offset  +12 chains offset
+//   +16 strings offset  +20 total bytes
+//   ranges: {start address, chain offset or 0xffffffff (no .ts line)}, sorted by start; a range
+//           ends where the next starts (the last one has no chain).
+//   chain:  count, then count x {file string offset, line | flags, function string offset},
+//           innermost first. Flag bit 31: the frame belongs to the report machinery (MACHINERY
+//           below), which a panic or assertion report skips to name its caller.
+//   strings: NUL-terminated ASCII.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+
+const MAGIC = 0x4c4b5354;
+const NO_CHAIN = 0xffffffff;
+const FLAG_MACHINERY = 0x80000000;
+/** Files whose frames a panic or a failed assertion skips to report its caller's line. */
+const MACHINERY = ["kernel/panic.ts", "kernel/arch/fault.ts", "kernel/arch/symbols.ts", "kernel/test/ktap.ts"];
+
+function tool(cmd, args, input) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 << 20, input });
+  if (r.error || r.status !== 0) {
+    throw new Error(`${cmd} failed: ${r.error ? r.error.message : (r.stderr || "").trim()}`);
+  }
+  return r.stdout;
+}
+
+/** Every address that starts a row of the ELF's line program, sorted, unique. */
+function rowAddresses(elf) {
+  const out = tool("objdump", ["--dwarf=decodedline", elf]);
+  const set = new Set();
+  for (const m of out.matchAll(/^\S+\s+(?:\d+|-)\s+0x([0-9a-f]+)\b/gm)) set.add(parseInt(m[1], 16));
+  return [...set].sort((a, b) => a - b);
+}
+
+/** `mem_pages_tryGetNextPage` (of kernel/mem/pages.ts) -> `tryGetNextPage`: tsk prefixes every
+ *  non-entry name with its module path relative to the entry's directory; gcc may add `.part.0`. */
+function tsName(cname, file) {
+  const base = cname.replace(/\.(part|isra|constprop|cold|lto_priv)\.\d+/g, "").replace(/\.cold$/, "");
+  const parts = file.replace(/\.ts$/, "").split("/").map((p) => p.replace(/[^A-Za-z0-9]/g, "_"));
+  for (let i = 0; i < parts.length; i++) {
+    const prefix = `${parts.slice(i).join("_")}_`;
+    const at = base.indexOf(prefix);
+    if (at >= 0 && (at === 0 || base[at - 1] === "_")) return base.slice(at + prefix.length);
+  }
+  return base.replace(/^tsk_/, "");
+}
+
+/** The inline chain of every address: [{file, line, func}] with the .ts levels only. */
+function resolve(elf, addrs, root) {
+  const chains = new Map();
+  const out = tool("addr2line", ["-f", "-i", "-a", "-e", elf], addrs.map((a) => `0x${a.toString(16)}`).join("\n") + "\n");
+  const lines = out.split("\n");
+  let cur = null;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^0x[0-9a-f]+$/.test(l)) {
+      cur = [];
+      chains.set(parseInt(l, 16), cur);
+      continue;
+    }
+    if (!l || !cur) continue;
+    const func = l;
+    const loc = lines[++i] || "";
+    const m = /^(.*):(\d+)(?: \(discriminator \d+\))?$/.exec(loc);
+    if (!m || !m[1].endsWith(".ts")) continue;
+    let file = m[1];
+    if (path.isAbsolute(file)) file = path.relative(root, file);
+    file = file.split(path.sep).join("/");
+    cur.push({ file, line: Number(m[2]), func: tsName(func, file) });
+  }
+  return chains;
+}
+
+/** The table for `elf` as a Buffer (see the header for the layout). */
+function lineTable(elf, { root = process.cwd() } = {}) {
+  const addrs = rowAddresses(elf);
+  const chains = resolve(elf, addrs, root);
+  const ranges = [];
+  let lastKey = null;
+  for (const a of addrs) {
+    const chain = chains.get(a) || [];
+    const key = JSON.stringify(chain);
+    if (key === lastKey) continue;
+    ranges.push({ start: a, chain });
+    lastKey = key;
+  }
+  // A range with no chain closes the last one (the end of the last line sequence).
+  if (ranges.length && ranges[ranges.length - 1].chain.length) {
+    ranges.push({ start: addrs[addrs.length - 1] + 1, chain: [] });
+  }
+
+  const strings = [];
+  const stringOff = new Map();
+  let stringBytes = 0;
+  const str = (s) => {
+    if (!stringOff.has(s)) {
+      stringOff.set(s, stringBytes);
+      strings.push(Buffer.from(`${s.replace(/[^\x20-\x7e]/g, "?")}\0`, "latin1"));
+      stringBytes += strings[strings.length - 1].length;
+    }
+    return stringOff.get(s);
+  };
+  const chainWords = [];
+  const chainOff = new Map();
+  const rangeWords = [];
+  for (const r of ranges) {
+    let off = NO_CHAIN;
+    if (r.chain.length) {
+      const key = JSON.stringify(r.chain);
+      if (!chainOff.has(key)) {
+        chainOff.set(key, chainWords.length * 4);
+        chainWords.push(r.chain.length);
+        for (const e of r.chain) {
+          const flags = MACHINERY.includes(e.file) ? FLAG_MACHINERY : 0;
+          chainWords.push(str(e.file), ((Math.min(e.line, 0xffffff) | flags) >>> 0), str(e.func));
+        }
+      }
+      off = chainOff.get(key);
+    }
+    rangeWords.push(r.start, off);
+  }
+  const HEADER = 24;
+  const rangesOff = HEADER;
+  const chainsOff = rangesOff + rangeWords.length * 4;
+  const stringsOff = chainsOff + chainWords.length * 4;
+  const total = (stringsOff + stringBytes + 3) & ~3;
+  const buf = Buffer.alloc(total);
+  [MAGIC, ranges.length, rangesOff, chainsOff, stringsOff, total].forEach((v, i) => buf.writeUInt32LE(v >>> 0, i * 4));
+  rangeWords.forEach((v, i) => buf.writeUInt32LE(v >>> 0, rangesOff + i * 4));
+  chainWords.forEach((v, i) => buf.writeUInt32LE(v >>> 0, chainsOff + i * 4));
+  Buffer.concat(strings).copy(buf, stringsOff);
+  return buf;
+}
+
+/** The NASM source of the object holding `binFile` in section .tsk_lines (linker/kernel.ld). */
+function linesAsm(binFile) {
+  return `; Generated by scripts/lib/lines.js: the kernel's line table.\n` +
+    `section .tsk_lines progbits alloc noexec nowrite align=4\n` +
+    `incbin "${binFile}"\n`;
+}
+
+/** Address -> "file:line" of the symbols in .text (the build checks a second link moved none). */
+function textSymbols(elf) {
+  return tool("nm", ["-n", elf]).split("\n").filter((l) => / [tT] /.test(l)).join("\n");
+}
+
+module.exports = { lineTable, linesAsm, textSymbols, tsName, MAGIC, MACHINERY };

@@ -1,0 +1,192 @@
+// The in-kernel tests (kernel/**/*.ktest.ts) in QEMU, each reported as its own mocha test.
+//
+// The test image (scripts/lib/ktest.js) runs every test and prints KTAP (kernel/test/ktap.ts). One
+// boot serves the whole suite: the serial lines are parsed as they stream (test/lib/ktap.js) and
+// each mocha test waits for its own result line, so results appear as the kernel produces them. A
+// test fails with its KTAP diagnostics (expected/actual, the .ts line); a crash, hang (timeout),
+// wrong exit code or unmet plan fails whatever is left, with the serial log.
+//
+// Tests named test_expect_fault_<vector>_* / test_expect_panic_* end the machine: the full run
+// only lists them (# SKIP) and each gets its own image and boot here, which must print the
+// `fault: <name> (#<vector>) …` or `panic: …` report naming the line marked
+// `// @ktest-expect-here`, and exit 35.
+//
+// "ktest harness" then checks the harness itself on an image with a deliberately failing test
+// (test/fixtures/ktest-fail): it must come out as a failure carrying expected and actual.
+"use strict";
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { buildKtest, discover } = require("../scripts/lib/ktest");
+const { boot, describeExit, EXIT_SUCCESS, EXIT_FAILURE, withLog } = require("./lib/qemu");
+const { KtapParser } = require("./lib/ktap");
+
+const FAULT_NAMES = { 0: "divide error", 6: "invalid opcode", 13: "general protection", 14: "page fault" };
+const TIMEOUT = 120000;
+
+/**
+ * Boots a KTAP test image and returns {results: Map("suite/test" -> Promise of result), done:
+ * Promise of {boot, parser}}. A result promise rejects when the run ends without that result.
+ */
+function runImage(image, expected) {
+  const waiters = new Map();
+  for (const s of expected) {
+    for (const t of s.tests) {
+      let resolve;
+      let reject;
+      const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+      promise.catch(() => {}); // rejections are reported by the test that awaits it
+      waiters.set(`${s.suite}/${t.name}`, { promise, resolve, reject });
+    }
+  }
+  const seen = [];
+  const parser = new KtapParser({
+    onTest: (r) => {
+      const key = `${r.suite}/${r.name}`;
+      seen.push(key);
+      if (waiters.has(key)) waiters.get(key).resolve(r);
+    },
+  });
+  const done = boot(image, { timeout: TIMEOUT, onLine: (l) => parser.line(l) }).then((result) => {
+    for (const [key, w] of waiters) {
+      if (!seen.includes(key)) {
+        const why = describeExit(result) || "the kernel exited";
+        const tail = parser.pending.length ? `\nlast output:\n${parser.pending.join("\n")}` : "";
+        w.reject(withLog(new Error(`no result for ${key}: ${why}${tail}`), result.serial));
+      }
+    }
+    return { boot: result, parser, seen };
+  });
+  return { results: waiters, done };
+}
+
+/** Throws, with the test's KTAP diagnostics, unless the result is `ok`. */
+function checkResult(r, serial) {
+  if (r.ok) return r;
+  throw withLog(new Error(`in-kernel test ${r.suite}: ${r.name} failed:\n${r.diagnostics.join("\n")}`), serial);
+}
+
+/** Throws unless the run ended with the plan met, no protocol error, and `code`. */
+function checkRun({ boot: result, parser }, code = EXIT_SUCCESS) {
+  const problems = parser.problems();
+  if (result.timedOut || result.signal || result.exitCode !== code) {
+    problems.push(describeExit(result) || `the kernel reported success (QEMU exit ${EXIT_SUCCESS})`);
+  }
+  if (problems.length) throw withLog(new Error(`in-kernel test run: ${problems.join("; ")}`), result.serial);
+}
+
+/** The report lines after `fault:`/`panic:`: the first location in a .ktest.ts file. */
+function firstKtestLocation(serial, rel) {
+  const m = new RegExp(`(${rel.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}):(\\d+)`).exec(serial.slice(serial.search(/^(fault|panic): /m)));
+  return m ? Number(m[2]) : null;
+}
+
+describe("in-kernel tests", function () {
+  this.timeout(TIMEOUT + 60000);
+  const suites = discover();
+  let tmp;
+  let run;
+
+  before(function () {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-"));
+    const { image } = buildKtest({ dir: path.join(tmp, "all"), log: null });
+    run = runImage(image, suites);
+  });
+  after(function () {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const s of suites) {
+    describe(s.suite, function () {
+      for (const t of s.tests) {
+        if (!t.expect) {
+          it(t.name, async function () {
+            const r = await run.results.get(`${s.suite}/${t.name}`).promise;
+            checkResult(r, "");
+            if (r.skip) this.skip();
+          });
+          continue;
+        }
+        const what = t.expect.panic ? "panics" : `faults with ${FAULT_NAMES[t.expect.fault] || "exception"} (#${t.expect.fault})`;
+        it(`${t.name}: ${what} naming ${s.rel}:${t.line}, exit 35 (own boot)`, async function () {
+          const listed = await run.results.get(`${s.suite}/${t.name}`).promise;
+          assert.ok(listed.ok && listed.skip, "the full run must list it as # SKIP");
+          const { image } = buildKtest({ dir: path.join(tmp, t.name), only: { suite: s.suite, test: t.name }, log: null });
+          const result = await boot(image, { timeout: TIMEOUT });
+          const fail = (why) => { throw withLog(new Error(why), result.serial); };
+          if (result.timedOut || result.signal || result.exitCode !== EXIT_FAILURE) {
+            fail(`expected the failure exit (QEMU ${EXIT_FAILURE}), but ${describeExit(result) || "the test returned and the run passed"}`);
+          }
+          if (t.expect.panic) {
+            if (!/^panic: .+\npanic: at \S+:\d+ \(.*\)\nstack:\n/m.test(result.serial)) fail("no `panic: <why>` / `panic: at <file>:<line>` / `stack:` report");
+          } else {
+            const name = FAULT_NAMES[t.expect.fault];
+            const re = new RegExp(`^fault: ${name || ".*"} \\(#${t.expect.fault}\\) err=0x[0-9a-f]{8} eip=0x[0-9a-f]{8} cr2=0x[0-9a-f]{8}\\nfault: at .*\\nstack:\\n`, "m");
+            if (!re.test(result.serial)) fail(`no \`fault: ${name} (#${t.expect.fault}) err=… eip=… cr2=…\` / \`fault: at\` / \`stack:\` report`);
+          }
+          if (/null_read/.test(t.name) && !/^fault: page fault \(#14\) .* cr2=0x00000000$/m.test(result.serial)) fail("a null read must report cr2=0x00000000");
+          const line = firstKtestLocation(result.serial, s.rel);
+          if (line !== t.line) fail(`the report's first ${s.rel} location is line ${line}, expected ${t.line} (// @ktest-expect-here)`);
+        });
+      }
+    });
+  }
+
+  describe("the whole run", function () {
+  it("ends with every plan met and exit 33 (all passed)", async function () {
+    const r = await run.done;
+    checkRun(r, EXIT_SUCCESS);
+    const expected = suites.flatMap((s) => s.tests.map((t) => `${s.suite}/${t.name}`));
+    assert.deepStrictEqual(r.seen, expected, "the tests the kernel ran are not the tests in the source");
+  });
+  });
+});
+
+describe("ktest harness", function () {
+  this.timeout(TIMEOUT + 60000);
+  let tmp;
+  before(function () {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-fail-"));
+  });
+  after(function () {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("reports a deliberately failing in-kernel test as a failure with expected and actual", async function () {
+    const roots = ["test/fixtures/ktest-fail"];
+    const suites = discover(roots);
+    const failing = suites[0].tests.find((t) => t.name === "test_two_plus_two");
+    const { image } = buildKtest({ dir: path.join(tmp, "fail"), roots, log: null });
+    const run = runImage(image, suites);
+    const passed = await run.results.get("arith/test_passes").promise;
+    checkResult(passed, "");
+    const r = await run.results.get("arith/test_two_plus_two").promise;
+    assert.throws(() => checkResult(r, ""), (e) => {
+      assert.match(e.message, /in-kernel test arith: test_two_plus_two failed/);
+      assert.match(e.message, /# 2 \+ 2: expected 0x00000005 \(5\), got 0x00000004 \(4\)/);
+      assert.ok(e.message.includes(`# at test/fixtures/ktest-fail/arith.ktest.ts:${failing.line} (test_two_plus_two)`), e.message);
+      return true;
+    });
+    const done = await run.done;
+    assert.throws(() => checkRun(done, EXIT_SUCCESS), /the kernel reported failure \(QEMU exit 35\)/);
+    checkRun(done, EXIT_FAILURE); // plan met, failure exit: the run itself is well-formed
+    assert.match(done.boot.serial, /^not ok 1 arith$/m);
+  });
+
+  it("fails every unreported test, with the serial log, when the kernel dies mid-run", async function () {
+    // The fault-expecting test run as if it were an ordinary one: the kernel stops inside it.
+    const suites = discover(["kernel"]).filter((s) => s.suite === "arch/fault")
+      .map((s) => ({ ...s, tests: s.tests.filter((t) => t.name === "test_expect_fault_14_null_read") }));
+    const { image } = buildKtest({ dir: path.join(tmp, "crash"), only: { suite: "arch/fault", test: "test_expect_fault_14_null_read" }, log: null });
+    const run = runImage(image, suites);
+    await assert.rejects(run.results.get("arch/fault/test_expect_fault_14_null_read").promise, (e) => {
+      assert.match(e.message, /no result for arch\/fault\/test_expect_fault_14_null_read: the kernel reported failure/);
+      assert.match(e.message, /fault: page fault \(#14\)/);
+      assert.match(e.message, /--- serial log ---/);
+      return true;
+    });
+    const done = await run.done;
+    assert.throws(() => checkRun(done, EXIT_SUCCESS), /suite arch\/fault never ended/);
+  });
+});

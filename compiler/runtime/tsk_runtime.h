@@ -87,6 +87,7 @@ static inline void tsk_write_cr0(uint32_t v) { tsk_host_cr[0] = v; }
 static inline void tsk_write_cr3(uint32_t v) { tsk_host_cr[3] = v; }
 static inline void tsk_write_cr4(uint32_t v) { tsk_host_cr[4] = v; }
 static inline void tsk_invlpg(uint32_t a) { (void)a; }
+static inline void tsk_breakpoint(void) {}
 static inline uint32_t tsk_rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); (void)hi; return lo; }
 #else
 /* Physical memory is reached through volatile accesses so that gcc keeps every one. */
@@ -114,5 +115,6 @@ TSK_READ_CR(0) TSK_READ_CR(2) TSK_READ_CR(3) TSK_READ_CR(4)
 TSK_WRITE_CR(0) TSK_WRITE_CR(3) TSK_WRITE_CR(4)
 static inline void tsk_invlpg(uint32_t a) { __asm__ volatile("invlpg (%0)" : : "r"((uintptr_t)a) : "memory"); }
 static inline uint32_t tsk_rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); (void)hi; return lo; }
+static inline void tsk_breakpoint(void) { __asm__ volatile("int3" ::: "memory"); }
 #endif
 #endif

@@ -28,6 +28,7 @@ export const INTRINSICS: Record<string, string> = {
   writeCr4: "tsk_write_cr4",
   invlpg: "tsk_invlpg",
   rdtsc: "tsk_rdtsc",
+  breakpoint: "tsk_breakpoint",
 };
 
 /** Where calling intrinsics is allowed: the arch layer, tests and benchmarks. */

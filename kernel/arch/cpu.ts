@@ -17,6 +17,8 @@ export interface Machine {
   setInterrupts(enabled: boolean): void;
   hlt(): void;
   rdtsc(): number;
+  /** int3: the kernel's deliberate trap (kernel/arch/fault.ts). A simulator may ignore it. */
+  breakpoint?(): void;
 }
 
 function m(): Machine {
@@ -70,5 +72,7 @@ export function writeCr3(value: u32): void { m().writeCr(3, value); }
 export function writeCr4(value: u32): void { m().writeCr(4, value); }
 /** Drop the TLB entry for the page holding `addr`. */
 export function invlpg(addr: u32): void { m().invlpg(addr); }
+/** Raise #BP (int3): kernel/arch/fault.ts uses it to have its own stack walked. */
+export function breakpoint(): void { m().breakpoint?.(); }
 /** The low 32 bits of the time-stamp counter. */
 export function rdtsc(): u32 { return m().rdtsc(); }

@@ -15,21 +15,17 @@
 //
 // Deliberate traps. The subset cannot read ebp or eip, so code that wants its own stack walked
 // (panic, a failed test assertion naming its line) asks this handler to do it: it records what it
-// wants in `trapKind` and stores to TRAP_ADDR with fill32 (`rep stosl`, always the 2 bytes f3 ab)
-// in page 0, which paging.ts leaves not-present, so the store faults (#PF, cr2 = TRAP_ADDR) before
-// writing anything. The handler recognises the trap by the kind being set, cr2 and the instruction
-// bytes at eip, and then
+// wants in `trapKind` and executes `int3` (the breakpoint() intrinsic), which raises #BP (vector 3)
+// with eip just past it, paging on or not. The handler recognises the trap by the kind being set
+// and the vector, and then
 //   TRAP_PANIC: reports the stack, naming the first frame outside the report machinery (panic.ts,
 //               this file, symbols.ts, kernel/test/ktap.ts) as the panic's location, and exits;
-//   TRAP_WHERE: prints that caller location and resumes after the 2-byte instruction;
+//   TRAP_WHERE: prints that caller location and resumes after the int3;
 //   TRAP_EXEC:  resumes at the address the caller gave (tests use it to run an instruction the
 //               subset cannot express, such as a real division by zero).
-// A trap needs paging on: before that (a panic early in memInit) and in the Node simulator, where
-// the store does not fault, the caller carries on without a location. (A reserved CR4 bit would
-// fault without paging, but QEMU 7.2's TCG hangs on that write instead of raising #GP.) The clean
-// fix is a compiler intrinsic giving the frame address (__builtin_frame_address(0)); see
-// docs/testing.md.
-import { load8, load32, store32, fill32, readCr0, readCr2 } from "./cpu";
+// In the Node simulator breakpoint() does nothing, so the caller carries on without a location.
+// An int3 nobody asked for is reported like any other exception ("breakpoint (#3)").
+import { load32, store32, readCr2, breakpoint } from "./cpu";
 import { print, println, printHex32, printDec } from "./serial";
 import { exitQemu, EXIT_FAILURE } from "./qemu";
 import { symChain, symLevels, symIsMachinery, symPrintLevel } from "./symbols";
@@ -44,12 +40,7 @@ const F_EIP: u32 = 40;
 const F_SIZE: u32 = 52;
 
 const MAX_FRAMES: u32 = 32;
-const VECTOR_PF: u32 = 14;
-const CR0_PG: u32 = 0x80000000;
-/** Where a deliberate trap stores: page 0, never mapped. */
-const TRAP_ADDR: u32 = 0xff0;
-/** The length of the trapping instruction, `rep stosl`. */
-const TRAP_INSN_BYTES: u32 = 2;
+const VECTOR_BP: u32 = 3;
 
 const TRAP_NONE: u32 = 0;
 const TRAP_PANIC: u32 = 1;
@@ -186,11 +177,6 @@ function printCaller(eip: u32, ebp: u32, floor: u32): boolean {
   }
 }
 
-/** True when the instruction at eip is `rep stosl` (f3 ab): fill32, as a deliberate trap uses it. */
-function isTrapInstruction(eip: u32): boolean {
-  return load8(eip) === 0xf3 && load8(u32(eip + 1)) === 0xab;
-}
-
 /** The one handler of exceptions 0-31 (see the header). Returns only from a deliberate trap that
  *  resumes; otherwise reports and leaves QEMU with the failure code. */
 export function faultHandler(frame: u32): void {
@@ -200,12 +186,11 @@ export function faultHandler(frame: u32): void {
   const ebp: u32 = load32(u32(frame + F_EBP));
   const floor: u32 = u32(frame + F_SIZE);
   const kind: u32 = trapKind;
-  if (kind !== TRAP_NONE && vector === VECTOR_PF && readCr2() === TRAP_ADDR && isTrapInstruction(eip)) {
+  if (kind !== TRAP_NONE && vector === VECTOR_BP) {
     trapKind = TRAP_NONE;
     if (kind === TRAP_WHERE) {
       print("at ");
       printCaller(eip, ebp, floor);
-      store32(u32(frame + F_EIP), u32(eip + TRAP_INSN_BYTES));
       return;
     }
     if (kind === TRAP_EXEC) {
@@ -257,12 +242,9 @@ export function faultHandler(frame: u32): void {
 
 /** Raise a deliberate trap of `kind` (see the header); false when the CPU did not fault. */
 function trap(kind: u32, arg: u32): boolean {
-  if ((readCr0() & CR0_PG) === 0) {
-    return false;
-  }
   trapKind = kind;
   trapArg = arg;
-  fill32(TRAP_ADDR, 0, 1);
+  breakpoint();
   if (trapKind === TRAP_NONE) {
     return true;
   }

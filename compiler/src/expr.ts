@@ -117,6 +117,10 @@ function identifier(fs: FnScope, e: ts.Identifier): Val {
   const s = cx.symbolOf(e);
   if (!s) return ERROR; // tsc has reported it
   const v = cx.vars.get(s);
+  if (v && !sameCaseClause(s, e)) {
+    cx.diags.error(e, "TSK1013", `'${e.text}' is declared in another case of this switch (in JavaScript it would be uninitialised here): declare it before the switch`);
+    return ERROR;
+  }
   if (v) {
     if (v.ty.k === "string") return { k: "string", code: v.cname, effects: false, stable: true };
     if (v.ty.k === "bool") return { k: "bool", code: v.cname, effects: false, stable: !v.global };
@@ -725,3 +729,13 @@ function conditional(fs: FnScope, e: ts.ConditionalExpression): Val {
 }
 
 export { EXACT, TWO32, point };
+
+/** A variable declared directly in a case clause is usable only in that clause (each clause is
+ *  its own C block; JavaScript would throw on the uninitialised binding anyway). */
+function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
+  const decl = s.valueDeclaration;
+  const clause = decl && ts.isVariableDeclaration(decl) ? decl.parent?.parent?.parent : undefined;
+  if (!clause || !(ts.isCaseClause(clause) || ts.isDefaultClause(clause))) return true;
+  for (let n: ts.Node | undefined = use; n; n = n.parent) if (n === clause) return true;
+  return false;
+}

@@ -103,9 +103,13 @@ function main() {
   console.log(`worst time ratio ${result.worstTimeRatio.toFixed(3)} (goal <= 1.05)`);
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(`bench:compiler: ${e.message}`);
-  process.exitCode = 1;
+module.exports = { codeSizes, compileTime, median };
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    console.error(`bench:compiler: ${e.message}`);
+    process.exitCode = 1;
+  }
 }

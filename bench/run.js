@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// npm run bench — what tsk's kernel costs, measured in the kernel and against hand-written C:
+//
+//  allocator  the benchmark image (bench/image.js: bench/kernel/main.ts + bench/ref/kpages.c +
+//             bench/ref/kbench.c) booted in QEMU (TCG, -m 1G): rdtsc cycles per getNextPage +
+//             freePage pair at 0/50/90/99 % fill, per page zeroed, and for tryGetNextPage until
+//             empty over the whole 1 GiB machine, for kernel/mem/pages.ts (compiled by tsk) and for
+//             the same algorithm in C, in the same image, with the same loops; ratios TS/C.
+//  boot       wall time from spawning QEMU to `boot: ok` on the serial port: build/tsk.img (the
+//             real kernel, `-m 128M`) versus a 512-byte MBR that prints `boot: ok` and exits at
+//             once (the floor); runs alternate; medians; ratio.
+//  compiler   time for tsk to compile kernel/main.ts (bench/compiler.js); code size of the
+//             allocator, tsk's versus the C reference (i386, kernel flags, no inlining).
+//
+// Options: --json (one JSON object with every figure, keys in docs/bench.md), --runs N (boot runs
+// per side, default 11), --mem SIZE (the benchmark machine's RAM, default 1G).
+// Exit status 1 when something failed to build or run (not when a goal is missed: the table and
+// the JSON say which goals are met).
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawn, spawnSync, execFileSync } = require("child_process");
+const { buildIfNeeded, ROOT } = require("../scripts/lib/build");
+const { qemuArgs, QEMU, EXIT_SUCCESS } = require("../scripts/lib/qemu");
+const { buildBenchImage } = require("./image");
+const { codeSizes, compileTime, median } = require("./compiler");
+
+const FILLS = [0, 50, 90, 99];
+/** The goals of the issue: allocation flat in fill (99 % full <= 4x empty) and TS/C <= 1.05. */
+const GOALS = { flatness: 4, tsOverC: 1.05 };
+/** scripts/lib/build.js's gcc flags for kernel C (kept in step by hand: build.js does not export them). */
+const KERNEL_GCC_FLAGS = ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
+  "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
+  "-nostdlib", "-O2", "-Icompiler/runtime"];
+
+function parseArgs(argv) {
+  const opts = { json: false, runs: 11, mem: "1G" };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--json") opts.json = true;
+    else if (argv[i] === "--runs" && /^[1-9]\d*$/.test(argv[i + 1] || "")) opts.runs = Number(argv[++i]);
+    else if (argv[i] === "--mem" && /^[1-9]\d*[MG]$/.test(argv[i + 1] || "")) opts.mem = argv[++i];
+    else throw new Error(`unknown argument: ${argv[i]} (expected --json, --runs N, --mem SIZE)`);
+  }
+  return opts;
+}
+
+/** Boots `image`; resolves {exitCode, serial, ms (spawn to exit), okMs (spawn to the `boot: ok` line)}. */
+function qemuRun(image, { mem = "128M", timeout = 300000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(QEMU, qemuArgs({ image, machine: "pc", mem, accel: "tcg" }), { stdio: ["ignore", "pipe", "pipe"] });
+    let serial = "";
+    let stderr = "";
+    let okMs = null;
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
+    child.stdout.setEncoding("latin1");
+    child.stdout.on("data", (chunk) => {
+      serial += chunk;
+      if (okMs === null && /^boot: ok\r?$/m.test(serial)) okMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    });
+    child.stderr.on("data", (chunk) => { stderr += chunk; });
+    child.on("error", (e) => { clearTimeout(timer); reject(new Error(`cannot run ${QEMU}: ${e.message}`)); });
+    child.on("close", (exitCode, signal) => {
+      clearTimeout(timer);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (exitCode !== EXIT_SUCCESS) {
+        reject(new Error(`${path.relative(ROOT, image)}: QEMU ended with ${signal || `exit ${exitCode}`}, not ${EXIT_SUCCESS}` +
+          `\n--- serial ---\n${serial}--- stderr ---\n${stderr}`));
+        return;
+      }
+      resolve({ exitCode, serial, ms, okMs });
+    });
+  });
+}
+
+/** The `bench:` lines of the benchmark image's serial output, as numbers (see bench/ref/kbench.c). */
+function parseBenchSerial(serial) {
+  const out = { pairs: [] };
+  const num = (line) => Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  for (const raw of serial.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line.startsWith("bench: FAILED")) throw new Error(`the benchmark image says: ${line}`);
+    if (line.startsWith("bench: mem ")) out.mem = num(line);
+    else if (line.startsWith("bench: pair ")) out.pairs.push(num(line));
+    else if (line.startsWith("bench: zero ")) out.zero = num(line);
+    else if (line.startsWith("bench: allocall ")) out.allocAll = num(line);
+    else if (line === "bench: ok") out.ok = true;
+  }
+  if (!out.ok || !out.mem || !out.zero || !out.allocAll || out.pairs.map((p) => p.fill).join() !== FILLS.join()) {
+    throw new Error(`the benchmark image's output is incomplete:\n${serial}`);
+  }
+  return out;
+}
+
+const round = (x, digits = 3) => Number(x.toFixed(digits));
+
+/** Allocator figures from the parsed lines: cycles per operation and ratios. */
+function allocatorFigures(b, mem) {
+  const pairs = b.pairs.map((p) => ({
+    fill: p.fill,
+    held: p.held,
+    tsCycles: round(p.ts / p.pairs, 1),
+    cCycles: round(p.c / p.pairs, 1),
+    ratio: round(p.ts / p.c),
+  }));
+  const zeroPage = { tsCycles: round(b.zero.ts / b.zero.pages, 1), cCycles: round(b.zero.c / b.zero.pages, 1), ratio: round(b.zero.ts / b.zero.c) };
+  const a = b.allocAll;
+  const allocAll = {
+    pages: a.pages,
+    mib: round(a.pages / 256, 1),
+    tsCycles: a.ts,
+    cCycles: a.c,
+    tsCyclesPerPage: round(a.ts / a.pages, 1),
+    cCyclesPerPage: round(a.c / a.pages, 1),
+    ratio: round(a.ts / a.c),
+  };
+  const first = pairs[0];
+  const last = pairs[pairs.length - 1];
+  return {
+    memory: mem,
+    freePages: b.mem.free,
+    bitmapWords: b.mem.words,
+    pairs,
+    zeroPage,
+    allocAll,
+    flatness: { ts: round(last.tsCycles / first.tsCycles), c: round(last.cCycles / first.cCycles) },
+    worstRatio: Math.max(...pairs.map((p) => p.ratio), zeroPage.ratio, allocAll.ratio),
+  };
+}
+
+function assembleMbr(dir) {
+  const src = path.join(dir, "mbr.asm");
+  const bin = path.join(dir, "mbr.bin");
+  fs.writeFileSync(src, `; The boot floor: print "boot: ok" on COM1 and leave QEMU through isa-debug-exit at once.
+bits 16
+org 0x7c00
+    cli
+    xor ax, ax
+    mov ds, ax
+    mov si, msg
+.next:
+    lodsb
+    test al, al
+    jz .done
+    mov ah, al
+    mov dx, 0x3fd
+.wait:
+    in al, dx
+    test al, 0x20
+    jz .wait
+    mov al, ah
+    mov dx, 0x3f8
+    out dx, al
+    jmp .next
+.done:
+    mov al, 0x10
+    out 0xf4, al
+    hlt
+msg: db "boot: ok", 10, 0
+times 510 - ($ - $$) db 0
+dw 0xaa55
+`);
+  execFileSync("nasm", ["-f", "bin", "-Werror", src, "-o", bin]);
+  // Padded to 1 MiB as the kernel's image is (q35 and some BIOS paths want more than one sector).
+  const image = path.join(dir, "mbr.img");
+  const buf = Buffer.alloc(1 << 20);
+  fs.readFileSync(bin).copy(buf);
+  fs.writeFileSync(image, buf);
+  return image;
+}
+
+async function bootFigures(kernelImage, runs, tmp) {
+  const mbr = assembleMbr(tmp);
+  const kernel = [];
+  const floor = [];
+  await qemuRun(kernelImage); // one warm-up each: page cache, QEMU's own first start
+  await qemuRun(mbr);
+  for (let i = 0; i < runs; i++) {
+    const k = await qemuRun(kernelImage);
+    if (k.okMs === null) throw new Error(`the kernel exited ${EXIT_SUCCESS} without printing boot: ok`);
+    kernel.push(round(k.okMs, 1));
+    const m = await qemuRun(mbr);
+    floor.push(round(m.okMs, 1));
+  }
+  const kernelMs = median(kernel);
+  const mbrMs = median(floor);
+  return { runs, kernelMs, mbrMs, ratio: round(kernelMs / mbrMs), kernelSamplesMs: kernel, mbrSamplesMs: floor };
+}
+
+/** Code bytes of the allocator on each side, from the benchmark's own C, i386, kernel flags, with
+ *  inlining and identical-code folding off so each function keeps its own body. Two groups: the
+ *  allocator proper (pages.ts, pat.ts's patIsRam, phys.ts's zeroPage) and the E820 lookup freePage
+ *  makes on a cache miss (e820.ts's e820PageUsable, probe and decode; decode also keeps what the
+ *  e820: lines print, so it does more than the C probe's inline decoding). */
+const SIZE_GROUPS = {
+  allocator: {
+    ts: /_(mem_pages_(lowestClear|take|tryGetNextPage|getNextPage|freePage)|mem_pat_patIsRam|arch_phys_zeroPage)$/,
+    c: /^ref_(lowest_clear|take|try_get_next_page|get_next_page|free_page|is_ram|zero_page)$/,
+  },
+  e820Lookup: {
+    ts: /_mem_e820_(e820PageUsable|probe|decode)$/,
+    c: /^ref_(page_usable|probe)$/,
+  },
+};
+
+function allocatorBytes(cFile, tmp) {
+  const obj = path.join(tmp, "sizes.o");
+  execFileSync("gcc", [...KERNEL_GCC_FLAGS, "-fno-inline", "-fno-ipa-icf", "-c", cFile, "-o", obj], { cwd: ROOT });
+  const out = execFileSync("nm", ["-S", obj], { encoding: "utf8" });
+  const result = {};
+  for (const [group, re] of Object.entries(SIZE_GROUPS)) result[group] = { ts: 0, c: 0, functions: {} };
+  for (const line of out.split("\n")) {
+    const m = /^[0-9a-f]+ ([0-9a-f]+) [tT] (\S+)$/.exec(line);
+    if (!m) continue;
+    const size = parseInt(m[1], 16);
+    const name = m[2].replace(/\.(constprop|part|isra|cold)\.\d+$/, "");
+    for (const [group, re] of Object.entries(SIZE_GROUPS)) {
+      for (const side of ["ts", "c"]) {
+        if (re[side].test(name)) {
+          result[group][side] += size;
+          result[group].functions[name] = (result[group].functions[name] || 0) + size;
+        }
+      }
+    }
+  }
+  for (const g of Object.values(result)) g.ratio = round(g.ts / g.c);
+  return result;
+}
+
+function machine() {
+  let model = os.cpus()[0] ? os.cpus()[0].model : "unknown CPU";
+  const lscpu = spawnSync("lscpu", [], { encoding: "utf8" });
+  const m = /^Model name:\s*(.+)$/m.exec(lscpu.stdout || "");
+  if (m) model = m[1].trim();
+  return `${model}, ${os.cpus().length} cores`;
+}
+
+function commit() {
+  const r = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) return null;
+  const dirty = spawnSync("git", ["status", "--porcelain"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() !== "";
+  return `${r.stdout.trim()}${dirty ? "-dirty" : ""}`;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const say = opts.json ? () => {} : (s) => console.log(s);
+  const t0 = Date.now();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-bench-"));
+  try {
+    say("[bench] building the benchmark image and the kernel image");
+    const bench = buildBenchImage({ log: null });
+    const kernelImage = buildIfNeeded({ log: null }).image;
+
+    say(`[bench] allocator: booting ${path.relative(ROOT, bench.image)} (-m ${opts.mem})`);
+    const run = await qemuRun(bench.image, { mem: opts.mem });
+    const allocator = allocatorFigures(parseBenchSerial(run.serial), opts.mem);
+    allocator.qemuMs = round(run.ms, 0);
+
+    say(`[bench] boot: ${opts.runs} runs each of ${path.relative(ROOT, kernelImage)} and a 512-byte MBR, alternating`);
+    const boot = await bootFigures(kernelImage, opts.runs, tmp);
+
+    say("[bench] compiler: tsk on kernel/main.ts, allocator code sizes");
+    const kc = compileTime();
+    const host = codeSizes();
+    const compiler = {
+      kernelCompileMs: { inProcess: round(kc.inProcessMs, 0), cli: round(kc.cliMs, 0) },
+      codeBytes: allocatorBytes(bench.cFile, tmp),
+      hostAllocatorBytes: { ts: host.ts, c: host.ref, ratio: round(host.ts / host.ref) },
+    };
+
+    const tsOverC = allocator.worstRatio;
+    const flat = allocator.flatness.ts;
+    const result = {
+      machine: machine(),
+      qemu: (spawnSync(QEMU, ["--version"], { encoding: "utf8" }).stdout || "").split("\n")[0],
+      commit: commit(),
+      date: new Date().toISOString(),
+      allocator,
+      boot,
+      compiler,
+      goals: {
+        flatness: { value: flat, limit: GOALS.flatness, met: flat <= GOALS.flatness },
+        tsOverC: { value: tsOverC, limit: GOALS.tsOverC, met: tsOverC <= GOALS.tsOverC },
+      },
+      seconds: round((Date.now() - t0) / 1000, 1),
+    };
+    if (opts.json) console.log(JSON.stringify(result, null, 2));
+    else printTable(result);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function printTable(r) {
+  const a = r.allocator;
+  const pad = (s, n) => String(s).padStart(n);
+  console.log("");
+  console.log(`npm run bench on ${r.machine}; ${r.qemu}, TCG; commit ${r.commit}`);
+  console.log("");
+  console.log(`allocator, in the kernel (QEMU -m ${a.memory}, ${a.freePages} free pages), rdtsc cycles (host TSC), medians:`);
+  console.log("                                      TypeScript           C    TS/C");
+  for (const p of a.pairs) {
+    console.log(`  getNextPage+freePage at ${pad(p.fill, 2)} % fill  ${pad(p.tsCycles.toFixed(0), 10)}  ${pad(p.cCycles.toFixed(0), 10)}  ${p.ratio.toFixed(3)}`);
+  }
+  console.log(`  per page zeroed                     ${pad(a.zeroPage.tsCycles.toFixed(0), 10)}  ${pad(a.zeroPage.cCycles.toFixed(0), 10)}  ${a.zeroPage.ratio.toFixed(3)}`);
+  console.log(`  tryGetNextPage until empty, total   ${pad(a.allocAll.tsCycles, 10)}  ${pad(a.allocAll.cCycles, 10)}  ${a.allocAll.ratio.toFixed(3)}`);
+  console.log(`    (${a.allocAll.pages} pages, ${a.allocAll.mib} MiB), per page    ${pad(a.allocAll.tsCyclesPerPage.toFixed(0), 10)}  ${pad(a.allocAll.cCyclesPerPage.toFixed(0), 10)}`);
+  console.log(`  99 % fill / empty: TypeScript ${a.flatness.ts.toFixed(2)}x, C ${a.flatness.c.toFixed(2)}x`);
+  console.log("");
+  const b = r.boot;
+  console.log(`boot, QEMU start to "boot: ok", median of ${b.runs} alternating runs (-m 128M):`);
+  console.log(`  kernel ${b.kernelMs.toFixed(0)} ms, 512-byte MBR floor ${b.mbrMs.toFixed(0)} ms, ratio ${b.ratio.toFixed(2)}`);
+  console.log("");
+  const c = r.compiler;
+  console.log("compiler:");
+  console.log(`  tsk compiles kernel/main.ts in ${c.kernelCompileMs.inProcess} ms in process, ${c.kernelCompileMs.cli} ms for \`tsk emit\` from a cold node`);
+  const sz = c.codeBytes;
+  console.log("  code bytes, i386 with the kernel's gcc flags, no inlining:  TypeScript      C   TS/C");
+  console.log(`    allocator (pages.ts, patIsRam, zeroPage)                ${pad(sz.allocator.ts, 10)} ${pad(sz.allocator.c, 6)}  ${sz.allocator.ratio.toFixed(3)}`);
+  console.log(`    E820 lookup of freePage's not-RAM check                 ${pad(sz.e820Lookup.ts, 10)} ${pad(sz.e820Lookup.c, 6)}  ${sz.e820Lookup.ratio.toFixed(3)}`);
+  console.log("");
+  const g = r.goals;
+  const verdict = (x) => (x.met ? "met" : "NOT met");
+  console.log(`goals: 99 % fill <= ${g.flatness.limit}x empty: ${g.flatness.value.toFixed(2)}x, ${verdict(g.flatness)}; ` +
+    `TS/C <= ${g.tsOverC.limit}: worst ${g.tsOverC.value.toFixed(3)}, ${verdict(g.tsOverC)}`);
+  console.log(`(${r.seconds} s)`);
+}
+
+module.exports = { parseBenchSerial, allocatorFigures, qemuRun, FILLS };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`bench: ${e.message}`);
+    process.exitCode = 1;
+  });
+}

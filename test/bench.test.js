@@ -1,0 +1,51 @@
+// The benchmark image (`npm run bench`, bench/) must keep building and running: build it, boot it
+// once on a small machine (QEMU TCG, -m 128M) and check that it prints every result line, well
+// formed, with values that make sense. No timing assertions: cycle counts are only checked to be
+// there and positive, the rest are counts the allocator's contract fixes.
+"use strict";
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { boot, expectExit } = require("./lib/qemu");
+const { buildBenchImage } = require("../bench/image");
+const { parseBenchSerial, allocatorFigures, FILLS } = require("../bench/run");
+
+describe("bench: the benchmark image", function () {
+  this.timeout(120000);
+  let tmp;
+  let serial;
+
+  before(async function () {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-bench-test-"));
+    // Built into the temp dir, so a concurrent `npm run bench` never sees half-written files.
+    const { image } = buildBenchImage({ dir: tmp });
+    serial = expectExit(await boot(image, { mem: "128M", timeout: 60000 })).serial;
+  });
+  after(function () {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("starts the memory manager as the kernel does (pat: and mem: lines)", function () {
+    assert.match(serial, /^pat: base=0x[0-9a-f]{8} pages=\d+ bytes=\d+\r?$/m);
+    assert.match(serial, /^mem: usable=\d+ low=\d+ kernel=\d+ pat=\d+ free=\d+\r?$/m);
+  });
+
+  it("prints every result line, well formed, with sane values", function () {
+    const b = parseBenchSerial(serial); // throws on `bench: FAILED` or a missing line
+    const memFree = Number(/^mem: .* free=(\d+)\r?$/m.exec(serial)[1]);
+    assert.strictEqual(b.mem.free, memFree);
+    assert.strictEqual(b.mem.words, Math.ceil(b.mem.top / 32));
+    assert.deepStrictEqual(b.pairs.map((p) => p.fill), FILLS);
+    for (const p of b.pairs) {
+      assert.strictEqual(p.held, Math.floor(memFree / 100) * p.fill, `held pages at ${p.fill} %`);
+      assert.ok(p.pairs > 0 && p.batches > 0);
+      assert.ok(p.ts > 0 && p.c > 0, `cycles at ${p.fill} %: ${p.ts} ${p.c}`);
+    }
+    assert.ok(b.zero.pages > 0 && b.zero.ts > 0 && b.zero.c > 0);
+    assert.strictEqual(b.allocAll.pages, memFree, "alloc-all takes every free page");
+    assert.ok(b.allocAll.ts > 0 && b.allocAll.c > 0);
+    const f = allocatorFigures(b, "128M");
+    for (const r of [...f.pairs.map((p) => p.ratio), f.zeroPage.ratio, f.allocAll.ratio]) assert.ok(Number.isFinite(r) && r > 0);
+  });
+});

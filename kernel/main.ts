@@ -6,7 +6,6 @@ import { exitQemu, EXIT_SUCCESS } from "./arch/qemu";
 import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END } from "./boot-info";
 import { memBoot } from "./mem/mem";
 import { panic } from "./panic";
-import { faultHandler } from "./arch/fault";
 
 /** Boot: banner, memory map → PAT → allocator → paging → self-test, then `boot: ok` and exit 33. */
 export function kmain(bootInfo: u32): void {
@@ -18,10 +17,4 @@ export function kmain(bootInfo: u32): void {
   memBoot(bootInfo, peek32(u32(bootInfo + BI_KERNEL_END)));
   println("boot: ok");
   exitQemu(EXIT_SUCCESS);
-}
-
-/** CPU exceptions 0-31 arrive here from kernel/arch/idt.asm (only the entry module's exports are
- *  C symbols assembly can call); kernel/arch/fault.ts reports them. */
-export function faultEntry(frame: u32): void {
-  faultHandler(frame);
 }

@@ -27,7 +27,7 @@ import {
   patCountFree,
 } from "../../kernel/mem/pat";
 import { panic } from "../../kernel/panic";
-import { faultHandler } from "../../kernel/arch/fault";
+import "../../kernel/arch/fault"; // the exception handler idt.asm calls (@extern faultHandler)
 
 /** Serial on, banner, then the memory manager as the kernel starts it (no paging, no self-test):
  *  the e820:, pat: and mem: lines. Returns the number of free pages. */
@@ -101,7 +101,3 @@ export function tsPatCountFree(): u32 {
   return patCountFree();
 }
 
-/** CPU exceptions 0-31 (kernel/arch/idt.asm), reported as in the kernel. */
-export function faultEntry(frame: u32): void {
-  faultHandler(frame);
-}

@@ -12,6 +12,8 @@ export interface FnInfo {
   params: { name: string; ty: Ty; cname: string }[];
   ret: Ty;
   exported: boolean;
+  /** `@extern` in its doc comment: an external C symbol under its own name, for assembly to call. */
+  externC: boolean;
 }
 
 export interface VarInfo {

@@ -139,13 +139,24 @@ function declareFunction(cx: Context, d: ts.FunctionDeclaration): void {
   if (!ok || !ret || !s) return;
   const sf = d.getSourceFile();
   const exported = isExported(d);
-  const cname = cx.globalName(sf, d.name.text, exported);
-  cx.fns.set(s, { decl: d, cname, params, ret, exported });
+  const externC = ts.getJSDocTags(d).some((t) => t.tagName.text === "extern");
+  const cname = externC ? externName(cx, d) : cx.globalName(sf, d.name.text, exported);
+  cx.fns.set(s, { decl: d, cname, params, ret, exported, externC });
+}
+
+/** The C name of an `@extern` function: its own, which must be unique in the program. */
+function externName(cx: Context, d: ts.FunctionDeclaration): string {
+  const name = d.name!.text;
+  const taken = [...cx.fns.values()].some((f) => f.cname === name) || cx.globalNames.has(name);
+  if (taken) cx.diags.error(d.name!, "TSK1001", `another function already has the C name '${name}': @extern names must be unique`);
+  if (name === "main" || name.startsWith("tsk_")) cx.diags.error(d.name!, "TSK1001", `'${name}' cannot be an @extern C name`);
+  cx.globalNames.add(name);
+  return name;
 }
 
 function signature(cx: Context, fn: FnInfo): string {
   const params = fn.params.length ? fn.params.map((p) => `${cType(p.ty)} ${p.cname}`).join(", ") : "void";
-  const external = fn.exported && fn.decl.getSourceFile() === cx.entry;
+  const external = (fn.exported && fn.decl.getSourceFile() === cx.entry) || fn.externC;
   const attrs = fn.ret.k === "never" ? "__attribute__((noreturn)) " : "";
   return `${external ? "" : "static "}${attrs}${cType(fn.ret)} ${fn.cname}(${params})`;
 }

@@ -61,16 +61,16 @@ report:                             ; print the string at esi on COM1, then exit
     hlt
     jmp .halt
 
-; The default exception handler of a kernel whose entry module exports no faultEntry (idt.asm
-; calls faultEntry; TypeScript kernels export it, see kernel/main.ts): say so and fail.
-global faultEntry:function weak
-faultEntry:
+; The default exception handler of a kernel without kernel/arch/fault.ts (idt.asm calls
+; faultHandler): say so and fail.
+global faultHandler:function weak
+faultHandler:
     mov esi, no_handler
     jmp report
 
 section .rodata
 returned: db "panic: kmain returned", 10, 0
-no_handler: db "fault: CPU exception, and the kernel's entry module exports no faultEntry", 10, 0
+no_handler: db "fault: CPU exception, and the kernel has no faultHandler (kernel/arch/fault.ts)", 10, 0
 
 ; ---- cdecl C library: memcpy, memmove, memset, memcmp ----------------------------------------------
 section .text

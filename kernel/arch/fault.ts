@@ -1,5 +1,5 @@
 // CPU exceptions and the kernel's post-mortem report. kernel/arch/idt.asm sends exceptions 0-31
-// here (through the entry module's `faultEntry`, the one kind of function assembly can call) with
+// to faultHandler (an `@extern` function: tsk gives it its own name as an external C symbol) with
 // the address of the saved frame; the report is
 //
 //   fault: page fault (#14) err=0x00000000 eip=0x0010123a cr2=0x00000000
@@ -31,7 +31,7 @@ import { exitQemu, EXIT_FAILURE } from "./qemu";
 import { symChain, symLevels, symIsMachinery, symPrintLevel } from "./symbols";
 import { BOOT_INFO_ADDR, BI_STACK_TOP } from "../boot-info";
 
-// The frame idt.asm builds (offsets from the address faultEntry receives).
+// The frame idt.asm builds (offsets from the address faultHandler receives).
 const F_EBP: u32 = 8;
 const F_VECTOR: u32 = 32;
 const F_ERROR: u32 = 36;
@@ -178,7 +178,8 @@ function printCaller(eip: u32, ebp: u32, floor: u32): boolean {
 }
 
 /** The one handler of exceptions 0-31 (see the header). Returns only from a deliberate trap that
- *  resumes; otherwise reports and leaves QEMU with the failure code. */
+ *  resumes; otherwise reports and leaves QEMU with the failure code.
+ *  @extern called by kernel/arch/idt.asm */
 export function faultHandler(frame: u32): void {
   const vector: u32 = load32(u32(frame + F_VECTOR));
   const err: u32 = load32(u32(frame + F_ERROR));

@@ -2,11 +2,9 @@
 ;
 ; Why here and not in TypeScript: the subset has no `lidt` intrinsic and cannot take a function's
 ; address, so the table is built in NASM (idt_init, called by entry.asm before kmain) and the stubs
-; call the one C-visible TypeScript function there is: `faultEntry(frame: u32): void`, exported by
-; the kernel's *entry module* (tsk gives only the entry module's exports external C names; every
-; other function is `static`). kernel/main.ts and every generated test entry (scripts/gen-ktest.js)
-; export it as a one-line forward to kernel/arch/fault.ts's faultHandler. A kernel entry without
-; it fails to link with "undefined reference to `faultEntry'".
+; call kernel/arch/fault.ts's `faultHandler(frame: u32): void`, which its doc comment marks
+; `@extern`: tsk then emits it as an external C symbol under its own name (other functions are
+; `static`, named after their module).
 ;
 ; Each stub pushes a dummy error code where the CPU pushes none, then its vector, so every frame
 ; has one layout. The common stub saves the general registers (pusha) and passes the frame's
@@ -15,16 +13,16 @@
 ;   frame +0 edi  +4 esi  +8 ebp  +12 esp(pusha's copy)  +16 ebx  +20 edx  +24 ecx  +28 eax
 ;         +32 vector  +36 error code  +40 eip  +44 cs  +48 eflags      (same privilege: no ss:esp)
 ;
-; faultEntry either never returns (a report, then the failure exit) or returns after changing the
+; faultHandler either never returns (a report, then the failure exit) or returns after changing the
 ; frame (a deliberate trap that asked to resume somewhere: see fault.ts); the stub then restores the
 ; registers and irets to the frame's eip.
 bits 32
 
 global idt_init
-; A kernel whose entry module has no faultEntry (the hand-written C kernels of test/boot.test.js)
-; still links: entry.asm has a weak default that says so and fails. (It cannot live in this file:
-; NASM binds a call to a symbol of the same file at assembly time, weak or not.)
-extern faultEntry
+; A kernel without fault.ts (the hand-written C kernels of test/boot.test.js) still links:
+; entry.asm has a weak default that says so and fails. (It cannot live in this file: NASM binds a
+; call to a symbol of the same file at assembly time, weak or not.)
+extern faultHandler
 
 section .text
 
@@ -50,8 +48,8 @@ fault_common:
     cld
     pusha
     mov eax, esp
-    push eax                        ; faultEntry(frame)
-    call faultEntry
+    push eax                        ; faultHandler(frame)
+    call faultHandler
     add esp, 4
     popa
     add esp, 8                      ; vector and error code

@@ -34,5 +34,7 @@ describe("compiler: differential corpus (tsk run vs Node)", () => {
     assert.match(c, /^#line \d+ "kernel\/main\.ts"$/m);
     assert.match(c, /^void kmain\(uint32_t bootInfo\) \{$/m);
     assert.match(c, /static uint32_t mem_pages_getNextPage\(void\)/);
+    // @extern: an external C symbol under its own name, for kernel/arch/idt.asm.
+    assert.match(c, /^void faultHandler\(uint32_t frame\) \{$/m);
   });
 });

@@ -38,6 +38,11 @@ const C_RESERVED = new Set(
     "free malloc calloc realloc puts putchar abs labs div rand srand atoi strlen strcmp fprintf stdout stderr").split(" "),
 );
 
+/** Names C or its headers may already mean: keywords, the runtime's, `*_t` types, MACROS. */
+function cReserved(name: string): boolean {
+  return C_RESERVED.has(name) || /_t$/.test(name) || /^[A-Z][A-Z0-9_]*$/.test(name) || /^_[A-Z_]/.test(name);
+}
+
 export class Context {
   readonly checker: ts.TypeChecker;
   readonly fns = new Map<ts.Symbol, FnInfo>();
@@ -70,13 +75,15 @@ export class Context {
   globalName(sf: ts.SourceFile, name: string, exported = false): string {
     const prefix = sf === this.entry && exported ? "" : this.modulePrefix(sf);
     let c = prefix ? `${prefix}_${name}` : name;
-    if (C_RESERVED.has(c) || c.startsWith("tsk_")) c = `tsk_${c}`;
+    if (cReserved(c) || c.startsWith("tsk_")) c = `tsk_${c}`;
+    // Distinct TypeScript names can meet in C (a_b.ts's c and a.ts's b_c): number the later ones.
+    for (let n = 2, base = c; this.globalNames.has(c); n++) c = `${base}_${n}`;
     this.globalNames.add(c);
     return c;
   }
 
   localName(name: string): string {
-    return C_RESERVED.has(name) || this.globalNames.has(name) || name.startsWith("tsk_") ? `${name}_` : name;
+    return cReserved(name) || this.globalNames.has(name) || name.startsWith("tsk_") ? `${name}_` : name;
   }
 
   /** The symbol behind an identifier, through imports and re-exports. */
@@ -139,6 +146,7 @@ export class Context {
     if (!s) return;
     let lo: bigint | undefined;
     let hi: bigint | undefined;
+    const values: bigint[] = [];
     for (const m of decl.members) {
       const v = this.checker.getConstantValue(m);
       if (typeof v !== "number" || !Number.isInteger(v)) {
@@ -150,6 +158,7 @@ export class Context {
         this.diags.error(m, "TSK1006", `enum member '${m.name.getText()}' = ${v} does not fit 32 bits`);
         continue;
       }
+      values.push(b);
       lo = lo === undefined || b < lo ? b : lo;
       hi = hi === undefined || b > hi ? b : hi;
     }
@@ -157,7 +166,7 @@ export class Context {
     if (!within(range, U32) && !within(range, I32)) {
       this.diags.error(decl.name, "TSK1006", `enum '${decl.name.text}' mixes values that fit neither u32 nor i32 together`);
     }
-    this.enums.set(s, { name: decl.name.text, ty: { k: "enum", name: decl.name.text, range } });
+    this.enums.set(s, { name: decl.name.text, ty: { k: "enum", name: decl.name.text, range, values } });
   }
 }
 

@@ -42,6 +42,12 @@ export interface Diagnostic {
   message: string;
 }
 
+/** Diagnostics are one line each (problem matchers read line by line): source quoted in a message
+ *  has its line breaks folded. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, " ");
+}
+
 export class Diagnostics {
   readonly list: Diagnostic[] = [];
   private seen = new Set<string>();
@@ -50,12 +56,12 @@ export class Diagnostics {
   error(node: ts.Node, code: Code, message: string): void {
     const sf = node.getSourceFile();
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    this.push({ file: sf.fileName, line: line + 1, col: character + 1, code, message });
+    this.push({ file: sf.fileName, line: line + 1, col: character + 1, code, message: oneLine(message) });
   }
 
   /** Take tsc's own diagnostics, in the same shape. */
   addTs(d: ts.Diagnostic): void {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    const message = oneLine(ts.flattenDiagnosticMessageText(d.messageText, " "));
     if (d.file && d.start !== undefined) {
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
       this.push({ file: d.file.fileName, line: line + 1, col: character + 1, code: `TS${d.code}`, message });

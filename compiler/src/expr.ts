@@ -205,7 +205,8 @@ function callSymbol(fs: FnScope, e: ts.CallExpression, s: ts.Symbol | undefined,
   if (fs.fn) cx.calls.push({ from: fs.fn, to: fn, node: e });
   const args = e.arguments.map((a, i) => argument(fs, a, fn.params[i]?.ty, `argument ${i + 1} of ${name}()`));
   if (args.some((a) => a.k === "error")) return ERROR;
-  return result(fn.ret, `${fn.cname}(${ordered(fs, args, fn.params.map((p) => p.ty)).join(", ")})`);
+  const seq = sequence(fs, args, fn.params.map((p) => p.ty));
+  return seq.wrap(result(fn.ret, `${fn.cname}(${seq.vals.map((v) => v.code).join(", ")})`));
 }
 
 function result(ret: Ty, code: string): Val {
@@ -266,7 +267,7 @@ function stringLiteral(fs: FnScope, a: ts.StringLiteral | ts.NoSubstitutionTempl
  * Check that `v` may flow into a place of type `ty` and return the C for it, converted.
  * Undefined after a diagnostic.
  */
-export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string): string | undefined {
+export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string, fix?: string): string | undefined {
   const { cx } = fs;
   if (v.k === "error") return undefined;
   if (ty.k === "bool") {
@@ -283,9 +284,18 @@ export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string): 
       cx.diags.error(node, "TSK1002", `${what} must be ${describe(ty)}`);
       return undefined;
     }
+    if (ty.k === "enum") {
+      // A numeric enum accepts any number in TypeScript, but a non-member breaks tsc's exhaustive
+      // switches: natively the function would run off its end, in Node return undefined.
+      if (v.js !== undefined ? !ty.values.includes(BigInt(v.js)) : !isOfEnum(cx, node, ty.name)) {
+        cx.diags.error(node, "TSK1003", `${what} must be a member of enum ${ty.name}, but '${node.getText()}' ${v.js !== undefined ? "is not one" : "is not typed " + ty.name}: pass a member, or a value typed ${ty.name}`);
+        return undefined;
+      }
+      return toIntType(v, intNameOf(ty)!);
+    }
     if (!fitsType(v.range, ty)) {
       const name = intNameOf(ty)!;
-      const hint = ty.k === "enum" ? `a member of ${ty.name}` : `${name}(${node.getText()}) to wrap it as JavaScript would`;
+      const hint = `${fix ?? `${name}(${node.getText()})`} to wrap it as JavaScript would`;
       cx.diags.error(node, "TSK1003", `${what} must fit ${describe(ty)}, but '${node.getText()}' can be ${show(v.range)}: write ${hint}`);
       return undefined;
     }
@@ -326,11 +336,12 @@ function coercion(fs: FnScope, e: ts.CallExpression, name: IntName): Val {
 
 function imul(fs: FnScope, e: ts.CallExpression): Val {
   if (e.arguments.length !== 2) return ERROR;
-  const [a, b] = e.arguments.map((x) => truncating(fs, x, "Math.imul"));
-  if (a.k === "error" || b.k === "error") return ERROR;
-  if (a.js !== undefined && b.js !== undefined) return constInt(BigInt(Math.imul(a.js, b.js)));
-  const [ca, cb] = ordered(fs, [a, b]);
-  return { k: "int", code: `(int32_t)(${u32Code({ code: ca, ct: a.ct })} * ${u32Code({ code: cb, ct: b.ct })})`, ct: "i32", range: I32, effects: a.effects || b.effects, stable: a.stable && b.stable };
+  const [a0, b0] = e.arguments.map((x) => truncating(fs, x, "Math.imul"));
+  if (a0.k === "error" || b0.k === "error") return ERROR;
+  if (a0.js !== undefined && b0.js !== undefined) return constInt(BigInt(Math.imul(a0.js, b0.js)));
+  const seq = sequence(fs, [a0, b0]);
+  const [a, b] = seq.vals as IntVal[];
+  return seq.wrap({ k: "int", code: `(int32_t)(${u32Code(a)} * ${u32Code(b)})`, ct: "i32", range: I32, effects: a.effects || b.effects, stable: a.stable && b.stable });
 }
 
 /** An operand JavaScript passes through ToInt32/ToUint32 (bitwise operators, Math.imul). */
@@ -380,33 +391,32 @@ function intrinsic(fs: FnScope, e: ts.CallExpression, s: ts.Symbol, name: string
   if (!ret || params.some((p) => !p)) return ERROR;
   const args = e.arguments.map((a, i) => argument(fs, a, params[i], `argument ${i + 1} of ${name}()`));
   if (args.some((a) => a.k === "error")) return ERROR;
-  return result(ret, `${cname}(${ordered(fs, args, params as Ty[]).join(", ")})`);
+  const seq = sequence(fs, args, params as Ty[]);
+  return seq.wrap(result(ret, `${cname}(${seq.vals.map((v) => v.code).join(", ")})`));
 }
 
 /**
  * C leaves the order of operands and arguments unspecified; JavaScript evaluates left to right.
- * When a later operand has effects, earlier ones that could observe them are evaluated first into
- * temporaries (a GNU statement expression). Returns the code for each operand.
+ * When an operand has effects (a call) and another operand could be affected by them or affect
+ * them (it is not a constant or a local), every such operand is evaluated first, in order, into a
+ * temporary of a GNU statement expression, and the operation uses the temporaries:
+ *   f(step(1), g)  ->  ({ uint32_t tsk_t1 = step(1u); uint32_t tsk_t2 = g; f(tsk_t1, tsk_t2); })
+ * Returns the operands to use and the wrapper for the operation's result.
  */
-export function ordered(fs: FnScope, vals: Val[], types?: Ty[]): string[] {
-  let last = -1;
-  vals.forEach((v, i) => {
-    if (v.effects) last = i;
-  });
-  const hoist = vals.map((v, i) => i < last && !v.stable);
-  if (!hoist.some((h) => h)) return vals.map((v) => v.code);
+export function sequence(fs: FnScope, vals: Val[], types?: Ty[]): { vals: Val[]; wrap: (v: Val) => Val } {
+  const unstable = vals.filter((v) => !v.stable).length;
+  if (!vals.some((v) => v.effects) || unstable < 2) return { vals, wrap: (v) => v };
   const decls: string[] = [];
-  const codes = vals.map((v, i) => {
-    if (!hoist[i]) return v.code;
+  const out = vals.map((v, i) => {
+    if (v.stable) return v;
     const t = `tsk_t${++fs.temps}`;
     const ty = types?.[i];
-    const c = ty ? cType(ty) : v.k === "int" ? `${cTypeOfInt(v.ct)}` : v.k === "bool" ? "bool" : v.k === "string" ? "tsk_str" : "uint32_t";
+    const c = ty ? cType(ty) : v.k === "int" ? cTypeOfInt(v.ct) : v.k === "bool" ? "bool" : v.k === "string" ? "tsk_str" : "uint32_t";
     decls.push(`${c} ${t} = ${v.code};`);
-    return t;
+    return { ...v, code: t, effects: false, stable: true } as Val;
   });
-  // The declarations ride on the first operand, which C evaluates as part of it.
-  codes[0] = `({ ${decls.join(" ")} ${codes[0]}; })`;
-  return codes;
+  const wrap = (v: Val): Val => (v.k === "error" ? v : ({ ...v, code: `({ ${decls.join(" ")} ${v.code}; })`, effects: true, stable: false } as Val));
+  return { vals: out, wrap };
 }
 function cTypeOfInt(ct: IntName): string {
   return { u8: "uint8_t", u16: "uint16_t", u32: "uint32_t", i32: "int32_t" }[ct];
@@ -448,12 +458,17 @@ export interface BinSite {
 }
 
 /** Check and lower `a op b` (also used for compound assignments, `x op= y` being `x = x op y`). */
-export function applyBinary(fs: FnScope, site: BinSite, a: Val, b: Val): Val {
+export function applyBinary(fs: FnScope, site: BinSite, a0: Val, b0: Val): Val {
+  if (a0.k === "error" || b0.k === "error") return ERROR;
+  const seq = sequence(fs, [a0, b0]);
+  return seq.wrap(operate(fs, site, seq.vals[0], seq.vals[1]));
+}
+
+function operate(fs: FnScope, site: BinSite, a: Val, b: Val): Val {
   const { cx } = fs;
   const K = ts.SyntaxKind;
   const op = site.op;
   const e = site;
-  if (a.k === "error" || b.k === "error") return ERROR;
   if (a.k === "string" || b.k === "string") {
     cx.diags.error(site.node, "TSK1009", "strings cannot be combined or compared: print the parts one by one");
     return ERROR;
@@ -521,7 +536,7 @@ function arithmetic(fs: FnScope, e: BinSite, a: Val, b: Val, op: "+" | "-" | "*"
     const js = op === "+" ? a.js + b.js : op === "-" ? a.js - b.js : a.js * b.js;
     if (Number.isSafeInteger(js)) return constInt(BigInt(js));
   }
-  const [ca, cb] = ordered(fs, [a, b]);
+  const [ca, cb] = [a.code, b.code];
   return { k: "int", code: `${u32Code({ code: ca, ct: a.ct })} ${op} ${u32Code({ code: cb, ct: b.ct })}`, ct: "u32", range, ...combine(a, b) };
 }
 
@@ -535,7 +550,7 @@ function divide(fs: FnScope, e: BinSite, a: Val, b: Val, op: "/" | "%"): Val {
     }
   }
   const unsigned = within(a.range, U32) && within(b.range, U32);
-  const [ca, cb] = ordered(fs, [a, b]);
+  const [ca, cb] = [a.code, b.code];
   const ea = { code: ca, ct: a.ct };
   const eb = { code: cb, ct: b.ct };
   const helper = op === "/" ? "div" : "mod";
@@ -570,7 +585,7 @@ function bitwise(fs: FnScope, e: BinSite, av: Val, bv: Val, op: string): Val {
     const js = { "&": a.js & b.js, "|": a.js | b.js, "^": a.js ^ b.js, "<<": a.js << b.js, ">>": a.js >> b.js, ">>>": a.js >>> b.js }[op]!;
     return constInt(BigInt(js));
   }
-  const [ca, cb] = ordered(fs, [a, b]);
+  const [ca, cb] = [a.code, b.code];
   const ua = u32Code({ code: ca, ct: a.ct });
   const ub = u32Code({ code: cb, ct: b.ct });
   const ra = asInt32(a.range);
@@ -614,7 +629,7 @@ function bitwise(fs: FnScope, e: BinSite, av: Val, bv: Val, op: string): Val {
 function compare(fs: FnScope, e: BinSite, a: Val, b: Val, op: string): Val {
   const { cx } = fs;
   if (a.k === "bool" && b.k === "bool" && (op === "==" || op === "!=")) {
-    const [ca, cb] = ordered(fs, [a, b]);
+    const [ca, cb] = [a.code, b.code];
     return { k: "bool", code: `${paren(ca)} ${op} ${paren(cb)}`, ...combine(a, b) };
   }
   if (!needInt(fs, a, e.left, "a comparison") || !needInt(fs, b, e.right, "a comparison")) return ERROR;
@@ -628,7 +643,7 @@ function compare(fs: FnScope, e: BinSite, a: Val, b: Val, op: string): Val {
     const js = { "==": a.js === b.js, "!=": a.js !== b.js, "<": a.js < b.js, "<=": a.js <= b.js, ">": a.js > b.js, ">=": a.js >= b.js }[op]!;
     return { k: "bool", code: js ? "true" : "false", js, effects: false, stable: true };
   }
-  const [ca, cb] = ordered(fs, [a, b]);
+  const [ca, cb] = [a.code, b.code];
   const ea = exactCode({ ...a, code: ca });
   const eb = exactCode({ ...b, code: cb });
   let code: string;
@@ -738,4 +753,15 @@ function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
   if (!clause || !(ts.isCaseClause(clause) || ts.isDefaultClause(clause))) return true;
   for (let n: ts.Node | undefined = use; n; n = n.parent) if (n === clause) return true;
   return false;
+}
+
+/** True when tsc types `node` as (members of) the enum named `name`. */
+function isOfEnum(cx: FnScope["cx"], node: ts.Node, name: string): boolean {
+  const t = cx.checker.getTypeAtLocation(node);
+  const parts = t.isUnion() ? t.types : [t];
+  return parts.every((p) => {
+    if (!(p.flags & ts.TypeFlags.EnumLike)) return false;
+    const base = p.flags & ts.TypeFlags.EnumLiteral ? cx.checker.getBaseTypeOfLiteralType(p) : p;
+    return base.symbol?.name === name;
+  });
 }

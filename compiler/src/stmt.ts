@@ -27,6 +27,16 @@ export function lowerBlock(fs: FnScope, out: Out, stmts: readonly ts.Statement[]
 }
 
 export function lowerStmt(fs: FnScope, out: Out, s: ts.Statement): void {
+  try {
+    lowerStatement(fs, out, s);
+  } catch (e) {
+    // A pathologically deep expression exhausts the compiler's own stack: say where, not how.
+    if (!(e instanceof RangeError)) throw e;
+    fs.cx.diags.error(s, "TSK1001", "this statement nests too deeply for tsk: split it into several statements");
+  }
+}
+
+function lowerStatement(fs: FnScope, out: Out, s: ts.Statement): void {
   const { cx } = fs;
   const K = ts.SyntaxKind;
   switch (s.kind) {
@@ -249,7 +259,9 @@ function assignment(fs: FnScope, e: ts.BinaryExpression): string {
   }
   const v = applyBinary(fs, { node: e, left: e.left, right: e.right, op: binop }, lowerExpr(fs, e.left), lowerExpr(fs, e.right));
   if (v.k === "error") return "(void)0";
-  const code = flow(fs, v, target.ty, e, `'${e.left.getText()}'`);
+  const n = e.left.getText();
+  const fix = `${n} = ${intNameOf(target.ty) ?? "u32"}(${n} ${ts.tokenToString(binop)} ${e.right.getText()})`;
+  const code = flow(fs, v, target.ty, e, `'${n}'`, fix);
   return code === undefined ? "(void)0" : `${target.cname} = ${code}`;
 }
 

@@ -11,7 +11,7 @@ export interface Range {
 
 export type Ty =
   | { k: "int"; name: IntName }
-  | { k: "enum"; name: string; range: Range }
+  | { k: "enum"; name: string; range: Range; values: bigint[] }
   | { k: "bool" }
   | { k: "string" }
   | { k: "void" }

@@ -2,7 +2,7 @@
 // tsk and run natively and in Node; any accepted program whose results differ is a compiler bug.
 // FUZZ_SEED=n picks another seed; a failure prints the seed and the shrunk expression.
 import * as assert from "assert";
-import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS } from "./gen";
+import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS, PRELUDE } from "./gen";
 import { Call, diagnosticsOf, runNative, runNode, writeModule } from "./harness";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261126);
@@ -12,7 +12,7 @@ const CALLS = 6;
 
 /** Keep only the functions the checker accepts (it may reject; it must never accept wrongly). */
 function accepted(fns: string[]): { kept: number[]; source: string } {
-  const src = (ids: number[]) => ids.map((i) => fns[i]).join("\n");
+  const src = (ids: number[]) => [PRELUDE, ...ids.map((i) => fns[i])].join("\n");
   const all = fns.map((_, i) => i);
   const file = writeModule(src(all));
   const bad = new Set<number>();
@@ -40,7 +40,7 @@ function shrink(tree: Node, args: number[]): Node {
     progress = false;
     for (const cand of shrinks(best)) {
       if (--budget <= 0) break;
-      const src = `export function f0(${PARAMS}): u32 { return u32(${show(cand)}); }`;
+      const src = `${PRELUDE}\nexport function f0(${PARAMS}): u32 { return u32(${show(cand)}); }`;
       const file = writeModule(src);
       if (diagnosticsOf(file).length) continue;
       if (mismatch(src, [{ fn: "f0", args }]) >= 0) {

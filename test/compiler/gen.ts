@@ -75,10 +75,20 @@ export function shrinks(n: Node): Node[] {
 
 export const PARAMS = "a: u32, b: u32, c: i32, d: u8, e: u16";
 const VARS = ["a", "b", "c", "d", "e"];
+
+/** Module state and calls that change it: operands and arguments around them must be evaluated
+ *  left to right natively too. Every generated program starts with this. */
+export const PRELUDE = [
+  "let g0: u32 = 1;",
+  "let g1: i32 = -1;",
+  "function s0(k: u32): u32 { g0 = u32(Math.imul(g0, 31) + k); return g0; }",
+  "function s1(k: i32): i32 { g1 = i32(g1 ^ k); g0 = u32(g0 + 1); return g1; }",
+].join("\n");
 const EDGE = ["0", "1", "2", "3", "7", "31", "32", "255", "0x7fffffff", "0x80000000", "0xffffffff", "0xfffffffe", "4096", "0x10000", "65535", "1000000007"];
 const COERCE = ["u32", "i32", "u8", "u16"];
 
 function leaf(r: Rng): Node {
+  if (r.chance(0.1)) return { t: "leaf", text: r.pick(["g0", "g1"]) };
   if (r.chance(0.6)) return { t: "leaf", text: r.pick(VARS) };
   if (r.chance(0.6)) return { t: "leaf", text: r.pick(EDGE) };
   return { t: "leaf", text: String(r.int(0x7fffffff)) };
@@ -97,6 +107,7 @@ export function expr(r: Rng, depth: number): Node {
   else if (k < 9) n = { t: "bin", op: "%", a: coerced(r, d), b: { t: "leaf", text: r.pick(["3", "10", "4096", "7"]) } };
   else if (k < 10) n = { t: "call", fn: "Math.imul", args: [expr(r, d), expr(r, d)] };
   else if (k < 11) n = { t: "un", op: r.pick(["-", "~"]), a: expr(r, d) };
+  else if (k < 12 && r.chance(0.3)) n = r.chance(0.5) ? { t: "call", fn: "s0", args: [{ t: "call", fn: "u32", args: [expr(r, d)] }] } : { t: "call", fn: "s1", args: [{ t: "call", fn: "i32", args: [expr(r, d)] }] };
   else if (k < 12) n = { t: "cond", c: { t: "bin", op: r.pick(["<", "<=", ">", ">=", "===", "!=="]), a: coerced(r, d), b: coerced(r, d) }, a: coerced(r, d), b: coerced(r, d) };
   else n = coerced(r, d);
   return r.chance(0.35) ? { t: "call", fn: r.pick(COERCE), args: [n] } : n;

@@ -34,13 +34,13 @@ uint32_t tsk_main(void) {
 #line 14 "test/compiler/programs/modules.ts"
   uint32_t h = 0u;
 #line 15 "test/compiler/programs/modules.ts"
-  h = ({ uint32_t tsk_t1 = h + modules_g; tsk_t1; }) + modules_touch();
+  h = ({ uint32_t tsk_t1 = h + modules_g; uint32_t tsk_t2 = modules_touch(); tsk_t1 + tsk_t2; });
 #line 16 "test/compiler/programs/modules.ts"
-  h = (h + modules_touch()) + modules_g;
+  h = ({ uint32_t tsk_t3 = h + modules_touch(); uint32_t tsk_t4 = modules_g; tsk_t3 + tsk_t4; });
 #line 17 "test/compiler/programs/modules.ts"
-  h = (({ uint32_t tsk_t2 = (uint32_t)((int32_t)(h * 31u)) + lib_counter_count; tsk_t2; }) + lib_counter_bump()) + lib_counter_count;
+  h = ({ uint32_t tsk_t7 = ({ uint32_t tsk_t5 = (uint32_t)((int32_t)(h * 31u)) + lib_counter_count; uint32_t tsk_t6 = lib_counter_bump(); tsk_t5 + tsk_t6; }); uint32_t tsk_t8 = lib_counter_count; tsk_t7 + tsk_t8; });
 #line 18 "test/compiler/programs/modules.ts"
-  h = ((h + lib_counter_bump()) + lib_counter_count) + 3u;
+  h = ({ uint32_t tsk_t9 = h + lib_counter_bump(); uint32_t tsk_t10 = lib_counter_count; tsk_t9 + tsk_t10; }) + 3u;
 #line 19 "test/compiler/programs/modules.ts"
   return h;
 }

@@ -98,9 +98,10 @@ function main() {
   console.log("getNextPage+freePage pair, ns (median of 7), TypeScript via tsk vs hand-written C:");
   console.log("  fill    ts      C       ts/C");
   for (const f of fills) console.log(`  ${String(f.fill).padStart(3)}%  ${f.tsNs.toFixed(1).padStart(6)}  ${f.refNs.toFixed(1).padStart(6)}  ${f.ratio.toFixed(3)}`);
-  console.log(`allocator code (no inlining): ts ${size.ts} bytes, C ${size.ref} bytes, ratio ${result.codeBytes.ratio.toFixed(3)} (goal <= 1.2)`);
-  console.log(`compile kernel/main.ts: ${kc.inProcessMs.toFixed(0)} ms in process, ${kc.cliMs.toFixed(0)} ms for \`tsk emit\` from a cold node (goal < 2000 ms)`);
-  console.log(`worst time ratio ${result.worstTimeRatio.toFixed(3)} (goal <= 1.05)`);
+  const met = (ok) => (ok ? "met" : "NOT met");
+  console.log(`allocator code (no inlining): ts ${size.ts} bytes, C ${size.ref} bytes, ratio ${result.codeBytes.ratio.toFixed(3)} (goal <= 1.2: ${met(result.codeBytes.ratio <= 1.2)})`);
+  console.log(`compile kernel/main.ts: ${kc.inProcessMs.toFixed(0)} ms in process, ${kc.cliMs.toFixed(0)} ms for \`tsk emit\` from a cold node (goal < 2000 ms: ${met(kc.cliMs < 2000)})`);
+  console.log(`worst time ratio ${result.worstTimeRatio.toFixed(3)} (goal <= 1.05: ${met(result.worstTimeRatio <= 1.05)}; host timings move a few percent from run to run)`);
 }
 
 module.exports = { codeSizes, compileTime, median };

@@ -11,8 +11,8 @@
 // so gdb's `list`, `step`, `bt` and `info line` speak TypeScript (kernel/*.ts).
 //
 // Options: --dir <build dir> (default build), --port <gdb port> (default 1234), --kernel-only (no
-// gdb: print the QEMU command and wait, for another debugger). Arguments after `--` go to gdb,
-// e.g. `npm run debug -- -batch -ex bt` (the tests drive it that way).
+// gdb: print the QEMU command and wait, for another debugger). Every other argument, and all after
+// a `--`, goes to gdb: `npm run debug -- -batch -ex bt` (npm itself eats the first `--`).
 "use strict";
 const path = require("path");
 const { spawn, spawnSync } = require("child_process");
@@ -28,7 +28,11 @@ function parse(argv) {
     } else if (argv[i] === "--dir" && i + 1 < argv.length) opts.dir = argv[++i];
     else if (argv[i] === "--port" && i + 1 < argv.length) opts.port = Number(argv[++i]);
     else if (argv[i] === "--kernel-only") opts.kernelOnly = true;
-    else throw new Error(`unknown argument: ${argv[i]} (expected --dir, --port, --kernel-only, -- <gdb args>)`);
+    else if (argv[i] === "--dir" || argv[i] === "--port") throw new Error(`${argv[i]} needs a value`);
+    else {
+      opts.gdbArgs = argv.slice(i);
+      break;
+    }
   }
   return opts;
 }

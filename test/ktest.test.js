@@ -18,11 +18,10 @@ const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { buildKtest, discover } = require("../scripts/lib/ktest");
+const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
 const { boot, describeExit, EXIT_SUCCESS, EXIT_FAILURE, withLog } = require("./lib/qemu");
 const { KtapParser } = require("./lib/ktap");
 
-const FAULT_NAMES = { 0: "divide error", 6: "invalid opcode", 13: "general protection", 14: "page fault" };
 const TIMEOUT = 120000;
 
 /**
@@ -76,12 +75,6 @@ function checkRun({ boot: result, parser }, code = EXIT_SUCCESS) {
   if (problems.length) throw withLog(new Error(`in-kernel test run: ${problems.join("; ")}`), result.serial);
 }
 
-/** The report lines after `fault:`/`panic:`: the first location in a .ktest.ts file. */
-function firstKtestLocation(serial, rel) {
-  const m = new RegExp(`(${rel.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}):(\\d+)`).exec(serial.slice(serial.search(/^(fault|panic): /m)));
-  return m ? Number(m[2]) : null;
-}
-
 describe("in-kernel tests", function () {
   this.timeout(TIMEOUT + 60000);
   const suites = discover();
@@ -115,19 +108,10 @@ describe("in-kernel tests", function () {
           const { image } = buildKtest({ dir: path.join(tmp, t.name), only: { suite: s.suite, test: t.name }, log: null });
           const result = await boot(image, { timeout: TIMEOUT });
           const fail = (why) => { throw withLog(new Error(why), result.serial); };
-          if (result.timedOut || result.signal || result.exitCode !== EXIT_FAILURE) {
-            fail(`expected the failure exit (QEMU ${EXIT_FAILURE}), but ${describeExit(result) || "the test returned and the run passed"}`);
-          }
-          if (t.expect.panic) {
-            if (!/^panic: .+\npanic: at \S+:\d+ \(.*\)\nstack:\n/m.test(result.serial)) fail("no `panic: <why>` / `panic: at <file>:<line>` / `stack:` report");
-          } else {
-            const name = FAULT_NAMES[t.expect.fault];
-            const re = new RegExp(`^fault: ${name || ".*"} \\(#${t.expect.fault}\\) err=0x[0-9a-f]{8} eip=0x[0-9a-f]{8} cr2=0x[0-9a-f]{8}\\nfault: at .*\\nstack:\\n`, "m");
-            if (!re.test(result.serial)) fail(`no \`fault: ${name} (#${t.expect.fault}) err=… eip=… cr2=…\` / \`fault: at\` / \`stack:\` report`);
-          }
+          if (result.timedOut || result.signal) fail(`expected the failure exit (QEMU ${EXIT_FAILURE}), but ${describeExit(result)}`);
+          const why = checkExpected(s, t, result.serial, result.exitCode);
+          if (why) fail(why);
           if (/null_read/.test(t.name) && !/^fault: page fault \(#14\) .* cr2=0x00000000$/m.test(result.serial)) fail("a null read must report cr2=0x00000000");
-          const line = firstKtestLocation(result.serial, s.rel);
-          if (line !== t.line) fail(`the report's first ${s.rel} location is line ${line}, expected ${t.line} (// @ktest-expect-here)`);
         });
       }
     });
@@ -145,6 +129,15 @@ describe("in-kernel tests", function () {
 
 describe("ktest harness", function () {
   this.timeout(TIMEOUT + 60000);
+
+  it("refuses a test_* function with parameters or a result instead of skipping it", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-sig-"));
+    for (const sig of ["test_takes(x: u32): void", "test_gives(): u32"]) {
+      fs.writeFileSync(path.join(dir, "bad.ktest.ts"), `export function ${sig} {\n}\n`);
+      assert.throws(() => discover([dir]), /bad\.ktest\.ts:1: a test must be `export function test_<name>\(\): void`/);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   let tmp;
   before(function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-fail-"));

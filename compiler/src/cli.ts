@@ -33,7 +33,12 @@ export function main(argv: string[]): number {
         console.error(format(r.diagnostics));
         return 1;
       }
-      fs.writeFileSync(out, r.c);
+      try {
+        fs.writeFileSync(out, r.c);
+      } catch (e) {
+        console.error(`tsk: cannot write ${out}: ${(e as Error).message}`);
+        return 1;
+      }
       return 0;
     }
     case "run": {

@@ -92,7 +92,10 @@ function declareModule(cx: Context, sf: ts.SourceFile): void {
 }
 
 function declareFunction(cx: Context, d: ts.FunctionDeclaration): void {
-  if (!d.name) return;
+  if (!d.name || d.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
+    cx.diags.error(d, "TSK1015", "default exports are not in the subset: export named functions (export function main(): u32)");
+    return;
+  }
   if (!d.body) {
     cx.diags.error(d, "TSK1001", "a function needs a body (overloads and 'declare function' are not in the subset)");
     return;

@@ -2,6 +2,7 @@
 // machine, with memreport.py as the referee, and `npm run simulate` as a user runs it.
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { loadMapFile } from "../sim/bios";
@@ -94,5 +95,26 @@ describe("mem: npm run simulate", function () {
     assert.strictEqual(run().status, 2);
     assert.strictEqual(run(path.join(FIXTURES, "qemu-pc-16M.json"), "--kernel-end", "zz").status, 2);
     assert.strictEqual(run("/nonexistent/map.json").status, 2);
+  });
+
+  it("a malformed map is a clear error naming the entry and field, exit 2", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-badmap-"));
+    const cases: [string, RegExp][] = [
+      ['{"base": 0}', /must be a JSON array/],
+      ["null", /must be a JSON array .* got null/],
+      ['[{"base": "0x0", "length": "0x1000"}]', /entry 0: "type" is missing/],
+      ['[{"base": "0x0", "length": "0x1000", "type": "usable"}]', /entry 0\.type: expected an E820 type number/],
+      ['[{"base": "0x0", "length": "0x1000", "type": 1}, {"base": "zz", "length": 1, "type": 1}]', /entry 1\.base: expected a hex string/],
+      ['[{"base": 1.5, "length": 1, "type": 1}]', /entry 0\.base/],
+      ["[not json", /JSON/],
+    ];
+    for (const [text, want] of cases) {
+      const file = path.join(dir, "map.json");
+      fs.writeFileSync(file, text);
+      const r = run(file);
+      assert.strictEqual(r.status, 2, text);
+      assert.match(r.stderr, want, text);
+      assert.strictEqual(r.stdout, "", "nothing simulated from a bad map");
+    }
   });
 });

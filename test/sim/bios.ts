@@ -40,15 +40,32 @@ export interface RawEntry {
 
 const U64 = (1n << 64n) - 1n;
 
-function toBig(v: RawValue): bigint {
+/** A field as a u64: "0x…" or decimal strings, or numbers that are exact integers. */
+function toBig(v: unknown, where: string): bigint {
   if (typeof v === "bigint") return v;
-  if (typeof v === "number") return BigInt(v);
-  return BigInt(v.trim()); // "0x…" or decimal
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === "string" && /^\s*(0x[0-9a-f]+|[0-9]+)\s*$/i.test(v)) return BigInt(v.trim());
+  throw new Error(`${where}: expected a hex string such as "0x100000" or a non-negative integer, got ${JSON.stringify(v)}`);
 }
 
-/** A map as the fixtures write it (hex strings, or numbers) to entries. */
-export function parseMap(rows: RawEntry[]): E820Entry[] {
-  return rows.map((r) => ({ base: toBig(r.base) & U64, length: toBig(r.length) & U64, type: Number(r.type) >>> 0 }));
+/** A map as the fixtures write it (hex strings, or numbers) to entries; a malformed one is an
+ *  error naming the entry and field, never a guess. */
+export function parseMap(rows: unknown): E820Entry[] {
+  if (!Array.isArray(rows)) throw new Error(`the map must be a JSON array of {"base", "length", "type"} entries, got ${rows === null ? "null" : typeof rows}`);
+  return rows.map((r, i) => {
+    const where = `entry ${i}`;
+    if (typeof r !== "object" || r === null) throw new Error(`${where}: expected an object {"base", "length", "type"}`);
+    const e = r as Record<string, unknown>;
+    for (const k of ["base", "length", "type"]) if (!(k in e)) throw new Error(`${where}: "${k}" is missing`);
+    const base = toBig(e.base, `${where}.base`);
+    const length = toBig(e.length, `${where}.length`);
+    if (base > U64 || length > U64) throw new Error(`${where}: base and length must fit 64 bits`);
+    const type = e.type;
+    if (typeof type !== "number" || !Number.isInteger(type) || type < 0 || type > 0xffffffff) {
+      throw new Error(`${where}.type: expected an E820 type number (1 usable, 2 reserved, 3 ACPI data, 4 ACPI NVS, 5 unusable, ...), got ${JSON.stringify(type)}`);
+    }
+    return { base, length, type };
+  });
 }
 
 export function loadMapFile(file: string): E820Entry[] {

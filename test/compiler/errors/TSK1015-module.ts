@@ -5,3 +5,6 @@ let ok: u32 = 3;
 export function f(): u32 {
   return ok;
 }
+export default function main(): u32 { //! TSK1015
+  return 0;
+}

@@ -46,7 +46,8 @@ function boot(image, { machine = "pc", mem = "128M", cpu, accel = "tcg", timeout
 
 function withLog(error, serial) {
   error.serial = serial;
-  error.message += `\n--- serial log ---\n${serial}--- end of serial log ---`;
+  // An in-kernel assertion's own diagnostics say it all; attach a log only when there is one.
+  if (serial) error.message += `\n--- serial log ---\n${serial}--- end of serial log ---`;
   return error;
 }
 

@@ -32,13 +32,14 @@ export function format(diagnostics: Diagnostic[], cwd = process.cwd()): string {
 /** gcc flags shared by every native build (architecture.md §2). */
 export const GCC_FLAGS = ["-std=gnu11", "-O2", "-fno-strict-aliasing", "-Wall", "-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-Wno-parentheses"];
 
-/** Build `c` into a host executable (for `tsk run` and differential tests); returns its path. */
-export function buildHost(c: string, name = "program"): string {
+/** Build `c` into a host executable (for `tsk run` and differential tests); returns its path.
+ *  `flags`: more gcc flags, e.g. -m32 to run the kernel's own instruction set. */
+export function buildHost(c: string, name = "program", flags: string[] = []): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-run-"));
   const src = path.join(dir, `${name}.c`);
   const exe = path.join(dir, name);
   fs.writeFileSync(src, c);
-  const r = spawnSync("gcc", [...GCC_FLAGS, "-I", RUNTIME_DIR, "-o", exe, src], { encoding: "utf8" });
+  const r = spawnSync("gcc", [...GCC_FLAGS, ...flags, "-I", RUNTIME_DIR, "-o", exe, src], { encoding: "utf8" });
   if (r.error) throw new Error(`tsk: cannot run gcc (${r.error.message}); run scripts/setup`);
   if (r.status !== 0) throw new Error(`tsk: gcc rejected the generated C (a tsk bug):\n${r.stderr}`);
   return exe;

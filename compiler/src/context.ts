@@ -5,6 +5,7 @@ import * as path from "path";
 import { Diagnostics } from "./diagnostics";
 import { Loaded, isIntrinsicsModule, isPrelude } from "./program";
 import { IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
+import { C_LIBRARY_NAMES } from "./c-names";
 
 export interface FnInfo {
   decl: ts.FunctionDeclaration;
@@ -12,6 +13,8 @@ export interface FnInfo {
   params: { name: string; ty: Ty; cname: string }[];
   ret: Ty;
   exported: boolean;
+  /** C names of its parameters and locals, each unique in the function. */
+  locals: Set<string>;
   /** `@extern` in its doc comment: an external C symbol under its own name, for assembly to call. */
   externC: boolean;
 }
@@ -21,6 +24,8 @@ export interface VarInfo {
   ty: Ty;
   /** The value, when it is a constant known at compile time. */
   value?: bigint;
+  /** The value of a boolean constant. */
+  boolValue?: boolean;
   /** What the checker proved about a `const` local beyond its type. */
   range?: Range;
   global: boolean;
@@ -38,9 +43,10 @@ const C_RESERVED = new Set(
     "free malloc calloc realloc puts putchar abs labs div rand srand atoi strlen strcmp fprintf stdout stderr").split(" "),
 );
 
-/** Names C or its headers may already mean: keywords, the runtime's, `*_t` types, MACROS. */
-function cReserved(name: string): boolean {
-  return C_RESERVED.has(name) || /_t$/.test(name) || /^[A-Z][A-Z0-9_]*$/.test(name) || /^_[A-Z_]/.test(name);
+/** Names C or its headers may already mean: keywords, library functions, gcc's predefined macros,
+ *  the runtime's, `*_t` types, MACROS. */
+export function cReserved(name: string): boolean {
+  return C_RESERVED.has(name) || C_LIBRARY_NAMES.has(name) || /_t$/.test(name) || /^[A-Z][A-Z0-9_]*$/.test(name) || /^_[A-Z_]/.test(name);
 }
 
 export class Context {
@@ -64,10 +70,11 @@ export class Context {
   /** `mem/pat.ts` under the root → `mem_pat`. */
   modulePrefix(sf: ts.SourceFile): string {
     const rel = path.relative(this.loaded.root, sf.fileName).replace(/\.ts$/, "");
-    return rel
+    const prefix = rel
       .split(/[\\/]/)
       .map((p) => (p === ".." ? "up" : p.replace(/[^A-Za-z0-9]/g, "_")))
       .join("_");
+    return /^[0-9]/.test(prefix) ? `m${prefix}` : prefix;
   }
 
   /** The C name of a module-level declaration. The entry module's exports keep their own names
@@ -82,8 +89,20 @@ export class Context {
     return c;
   }
 
-  localName(name: string): string {
-    return cReserved(name) || this.globalNames.has(name) || name.startsWith("tsk_") ? `${name}_` : name;
+  /** A C name for a parameter or local, unique among `used` (the function's) and apart from every
+   *  global, so that no C name ever shadows another (as distinct TypeScript names could meet). */
+  localName(name: string, used: Set<string>): string {
+    const base = cReserved(name) || name.startsWith("tsk_") ? `${name}_` : name;
+    let c = base;
+    for (let n = 2; used.has(c) || this.globalNames.has(c); n++) c = `${base}${n}`;
+    used.add(c);
+    return c;
+  }
+
+  /** The enum type named `name` (an expression's enum identity is its name). */
+  enumByName(name: string): Ty | undefined {
+    for (const e of this.enums.values()) if (e.name === name) return e.ty;
+    return undefined;
   }
 
   /** The symbol behind an identifier, through imports and re-exports. */
@@ -144,6 +163,10 @@ export class Context {
   declareEnum(decl: ts.EnumDeclaration): void {
     const s = this.checker.getSymbolAtLocation(decl.name);
     if (!s) return;
+    if (this.enums.has(s) || [...this.enums.values()].some((e) => e.name === decl.name.text)) {
+      this.diags.error(decl.name, "TSK1001", `enum '${decl.name.text}' is declared twice: declare each enum once, with all its members`);
+      return;
+    }
     let lo: bigint | undefined;
     let hi: bigint | undefined;
     const values: bigint[] = [];

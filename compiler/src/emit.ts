@@ -1,9 +1,12 @@
 // The module level: declarations in, one C translation unit out (runtime include, globals,
 // prototypes, functions), plus the program-wide rules (recursion).
 import * as ts from "typescript";
-import { Context, FnInfo, cType, intNameOf } from "./context";
+import * as path from "path";
+import { Context, FnInfo, VarInfo, cType, cReserved, intNameOf } from "./context";
+import { Val } from "./values";
+import { components } from "./graph";
 import { Diagnostics } from "./diagnostics";
-import { FnScope, flow, lowerExpr } from "./expr";
+import { FnScope, flow, inferredType, lowerExpr } from "./expr";
 import { INTRINSICS } from "./intrinsics";
 import { Loaded, isIntrinsicsModule } from "./program";
 import { Out, lowerBlock } from "./stmt";
@@ -31,9 +34,10 @@ export function emitProgram(loaded: Loaded, diags: Diagnostics, mode: Mode, cwd 
   const bodies: string[] = [];
   for (const sf of loaded.modules) {
     for (const st of sf.statements) {
-      if (ts.isVariableStatement(st)) globals.push(...moduleVariables(cx, st, cwd));
+      if (ts.isVariableStatement(st) && !ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) globals.push(...moduleVariables(cx, st, cwd));
     }
   }
+  for (const fn of cx.fns.values()) for (const p of fn.params) p.cname = cx.localName(p.name, fn.locals);
   for (const fn of cx.fns.values()) {
     protos.push(`${signature(cx, fn)};`);
     bodies.push(functionBody(cx, fn, cwd));
@@ -76,9 +80,13 @@ function isExported(node: ts.Node): boolean {
 
 function declareModule(cx: Context, sf: ts.SourceFile): void {
   for (const st of sf.statements) {
-    if (ts.isEnumDeclaration(st)) cx.declareEnum(st);
+    if (ts.isEnumDeclaration(st) && !ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) cx.declareEnum(st);
   }
   for (const st of sf.statements) {
+    if (ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) {
+      cx.diags.error(st, "TSK1001", "'declare' is not in the subset: it promises a value Node would not have; give the declaration its value");
+      continue;
+    }
     if (ts.isFunctionDeclaration(st)) declareFunction(cx, st);
     else if (ts.isVariableStatement(st) || ts.isEnumDeclaration(st)) continue;
     else if (ts.isImportDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) continue;
@@ -127,7 +135,7 @@ function declareFunction(cx: Context, d: ts.FunctionDeclaration): void {
       ok = false;
       continue;
     }
-    params.push({ name: p.name.text, ty, cname: cx.localName(p.name.text) });
+    params.push({ name: p.name.text, ty, cname: "" }); // named in pass 2, once every global has its name
   }
   if (!d.type) {
     cx.diags.error(d.name, "TSK1025", `function '${d.name.text}' needs an explicit result type (e.g. ': void' or ': u32')`);
@@ -144,7 +152,7 @@ function declareFunction(cx: Context, d: ts.FunctionDeclaration): void {
   const exported = isExported(d);
   const externC = ts.getJSDocTags(d).some((t) => t.tagName.text === "extern");
   const cname = externC ? externName(cx, d) : cx.globalName(sf, d.name.text, exported);
-  cx.fns.set(s, { decl: d, cname, params, ret, exported, externC });
+  cx.fns.set(s, { decl: d, cname, params, ret, exported, externC, locals: new Set() });
 }
 
 /** The C name of an `@extern` function: its own, which must be unique in the program. */
@@ -152,7 +160,7 @@ function externName(cx: Context, d: ts.FunctionDeclaration): string {
   const name = d.name!.text;
   const taken = [...cx.fns.values()].some((f) => f.cname === name) || cx.globalNames.has(name);
   if (taken) cx.diags.error(d.name!, "TSK1001", `another function already has the C name '${name}': @extern names must be unique`);
-  if (name === "main" || name.startsWith("tsk_")) cx.diags.error(d.name!, "TSK1001", `'${name}' cannot be an @extern C name`);
+  if (cReserved(name) || name.startsWith("tsk_")) cx.diags.error(d.name!, "TSK1001", `'${name}' is a name C already uses: choose another name for an @extern function`);
   cx.globalNames.add(name);
   return name;
 }
@@ -194,31 +202,83 @@ function moduleVariables(cx: Context, st: ts.VariableStatement, cwd: string): st
       cx.diags.error(d.name, "TSK1001", "destructuring is not in the subset");
       continue;
     }
+    // A rejected declaration is still declared (when its type is written), so its uses are not
+    // reported again as unknown names.
+    const declared = (): void => {
+      const s = cx.checker.getSymbolAtLocation(d.name);
+      const t = d.type && cx.typeOf(d.type, d, `'${(d.name as ts.Identifier).text}'`);
+      if (s && t) cx.vars.set(s, { cname: cx.globalName(sf, (d.name as ts.Identifier).text), ty: t, global: true });
+    };
     if (!d.initializer) {
       cx.diags.error(d, "TSK1013", `'${d.name.text}' needs an initializer`);
+      declared();
       continue;
     }
-    const v = lowerExpr(fs, d.initializer);
+    let v: Val;
+    try {
+      if (!initializedInOrder(cx, st, d.initializer)) {
+        declared();
+        continue;
+      }
+      v = lowerExpr(fs, d.initializer);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      cx.diags.error(d, "TSK1001", "this initializer nests too deeply for tsk: split it into several constants");
+      continue;
+    }
     if (v.k === "error") continue;
     const constant = (v.k === "int" && v.js !== undefined) || (v.k === "bool" && v.js !== undefined);
     if (!constant) {
       cx.diags.error(d.initializer, "TSK1015", `module-level '${d.name.text}' needs a constant initializer (modules have no start-up code): initialise it in an init function`);
+      declared();
       continue;
     }
-    let ty: Ty | undefined = d.type ? cx.typeOf(d.type, d, `'${d.name.text}'`) : v.k === "bool" ? { k: "bool" } : { k: "int", name: (v as { js: number }).js < 0 ? "i32" : "u32" };
+    let ty: Ty | undefined = d.type ? cx.typeOf(d.type, d, `'${d.name.text}'`) : inferredType(cx, v);
     if (!ty) continue;
     const init = flow(fs, v, ty, d.initializer, `'${d.name.text}'`);
     const s = cx.checker.getSymbolAtLocation(d.name);
     if (init === undefined || !s) continue;
     const cname = cx.globalName(sf, d.name.text);
-    const info: { cname: string; ty: Ty; global: boolean; value?: bigint } = { cname, ty, global: true };
+    const info: VarInfo = { cname, ty, global: true };
     if (isConst && v.k === "int") info.value = BigInt(v.js!);
+    if (isConst && v.k === "bool") info.boolValue = v.js;
     cx.vars.set(s, info);
     const line = sf.getLineAndCharacterOfPosition(d.getStart()).line + 1;
     out.push(`#line ${line} "${relative(sf.fileName, cwd)}"`);
     out.push(`static ${isConst ? "const " : ""}${cType(ty)} ${cname} = ${init};`);
   }
   return out;
+}
+
+/**
+ * Node runs a module's initializers top to bottom, after the modules it imports, and a module in an
+ * import cycle may run before the other's initializers: there a constant is still undefined. The
+ * C has no such order, so an initializer may read only constants and enums declared above it in
+ * its own module, or in an imported module outside its cycle.
+ */
+function initializedInOrder(cx: Context, st: ts.Statement, init: ts.Expression): boolean {
+  let ok = true;
+  const sf = st.getSourceFile();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+      const s = cx.symbolOf(n);
+      const decl = s?.valueDeclaration ?? s?.declarations?.[0];
+      if (s && decl && !cx.isPreludeSymbol(s) && !decl.getSourceFile().isDeclarationFile) {
+        const dsf = decl.getSourceFile();
+        const later = dsf === sf && decl.getStart() > st.getStart();
+        const cyclic = dsf !== sf && cx.loaded.inCycleWith(sf, dsf);
+        if (later || cyclic) {
+          cx.diags.error(n, "TSK1015", later
+            ? `'${n.text}' is declared below this initializer: in Node it is not initialised yet here; declare it first`
+            : `'${n.text}' comes from ${path.basename(dsf.fileName)}, which imports this module back: Node may run this initializer first, so move the constant out of the import cycle`);
+          ok = false;
+        }
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(init);
+  return ok;
 }
 
 /** Recursion (direct or through other functions) is rejected at each call that closes a cycle. */
@@ -228,36 +288,7 @@ function checkRecursion(cx: Context): void {
     if (!edges.has(c.from)) edges.set(c.from, []);
     edges.get(c.from)!.push({ to: c.to, node: c.node });
   }
-  // Tarjan's strongly connected components.
-  let index = 0;
-  const idx = new Map<FnInfo, number>();
-  const low = new Map<FnInfo, number>();
-  const stack: FnInfo[] = [];
-  const onStack = new Set<FnInfo>();
-  const sccOf = new Map<FnInfo, number>();
-  let scc = 0;
-  const strong = (v: FnInfo): void => {
-    idx.set(v, index);
-    low.set(v, index++);
-    stack.push(v);
-    onStack.add(v);
-    for (const { to } of edges.get(v) ?? []) {
-      if (!idx.has(to)) {
-        strong(to);
-        low.set(v, Math.min(low.get(v)!, low.get(to)!));
-      } else if (onStack.has(to)) low.set(v, Math.min(low.get(v)!, idx.get(to)!));
-    }
-    if (low.get(v) === idx.get(v)) {
-      let w: FnInfo;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        sccOf.set(w, scc);
-      } while (w !== v);
-      scc++;
-    }
-  };
-  for (const fn of cx.fns.values()) if (!idx.has(fn)) strong(fn);
+  const sccOf = components(cx.fns.values(), (f) => (edges.get(f) ?? []).map((e) => e.to));
   for (const c of cx.calls) {
     if (sccOf.get(c.from) === sccOf.get(c.to)) {
       cx.diags.error(c.node, "TSK1012", `'${c.node.getText()}' makes '${c.from.decl.name!.text}' recursive: the kernel's stack is fixed and Node's is not, so write it as a loop`);

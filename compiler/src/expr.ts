@@ -123,12 +123,15 @@ function identifier(fs: FnScope, e: ts.Identifier): Val {
   }
   if (v) {
     if (v.ty.k === "string") return { k: "string", code: v.cname, effects: false, stable: true };
-    if (v.ty.k === "bool") return { k: "bool", code: v.cname, effects: false, stable: !v.global };
-    if (v.value !== undefined) return constInt(v.value);
+    if (v.ty.k === "bool") {
+      if (v.boolValue !== undefined) return { k: "bool", code: v.boolValue ? "true" : "false", js: v.boolValue, effects: false, stable: true };
+      return { k: "bool", code: v.cname, effects: false, stable: !v.global };
+    }
+    if (v.value !== undefined) return { ...constInt(v.value), en: v.ty.k === "enum" ? v.ty.name : undefined };
     const ct = intNameOf(v.ty);
     if (!ct) return ERROR;
     const range = v.range ?? (v.ty.k === "enum" ? v.ty.range : INT_RANGES[ct]);
-    return { k: "int", code: v.cname, ct, range, effects: false, stable: !v.global };
+    return { k: "int", code: v.cname, ct, range, effects: false, stable: !v.global, en: v.ty.k === "enum" ? v.ty.name : undefined };
   }
   if (cx.fns.has(s) || cx.isIntrinsicSymbol(s) || cx.isPreludeSymbol(s)) {
     cx.diags.error(e, "TSK1007", `the function '${e.text}' is used as a value: functions can only be called`);
@@ -148,7 +151,7 @@ function propertyAccess(fs: FnScope, e: ts.PropertyAccessExpression): Val {
   if (s && s.flags & ts.SymbolFlags.Enum) {
     const member = cx.symbolOf(e.name)?.valueDeclaration;
     const v = member && ts.isEnumMember(member) ? cx.checker.getConstantValue(member) : cx.checker.getConstantValue(e);
-    if (typeof v === "number" && Number.isInteger(v)) return constInt(BigInt(v));
+    if (typeof v === "number" && Number.isInteger(v)) return { ...constInt(BigInt(v)), en: cx.enums.get(s)?.name };
     cx.diags.error(e, "TSK1006", `enum member '${e.getText()}' has no integer value`);
     return ERROR;
   }
@@ -214,7 +217,7 @@ function result(ret: Ty, code: string): Val {
     case "int":
     case "enum": {
       const ct = intNameOf(ret)!;
-      return { k: "int", code, ct, range: ret.k === "enum" ? ret.range : INT_RANGES[ct], effects: true, stable: false };
+      return { k: "int", code, ct, range: ret.k === "enum" ? ret.range : INT_RANGES[ct], effects: true, stable: false, en: ret.k === "enum" ? ret.name : undefined };
     }
     case "bool":
       return { k: "bool", code, effects: true, stable: false };
@@ -287,7 +290,7 @@ export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string, f
     if (ty.k === "enum") {
       // A numeric enum accepts any number in TypeScript, but a non-member breaks tsc's exhaustive
       // switches: natively the function would run off its end, in Node return undefined.
-      if (v.js !== undefined ? !ty.values.includes(BigInt(v.js)) : !isOfEnum(cx, node, ty.name)) {
+      if (v.en !== ty.name && !(v.js !== undefined && ty.values.includes(BigInt(v.js)))) {
         cx.diags.error(node, "TSK1003", `${what} must be a member of enum ${ty.name}, but '${node.getText()}' ${v.js !== undefined ? "is not one" : "is not typed " + ty.name}: pass a member, or a value typed ${ty.name}`);
         return undefined;
       }
@@ -658,6 +661,13 @@ function logical(fs: FnScope, e: ts.BinaryExpression, op: "&&" | "||"): Val {
   if (a === undefined || b === undefined) return ERROR;
   const ta = lowerExprCached.get(e.left)!;
   const tb = lowerExprCached.get(e.right)!;
+  // JavaScript's x && y is x itself when x is falsy (0, not false): only booleans keep it a boolean.
+  for (const [v, n] of [[ta, e.left], [tb, e.right]] as const) {
+    if (v.k !== "bool") {
+      fs.cx.diags.error(n, "TSK1002", `'${op}' needs booleans (in JavaScript '${n.getText()} ${op} …' can be the integer itself): write ${n.getText()} !== 0`);
+      return ERROR;
+    }
+  }
   return { k: "bool", code: `${paren(a)} ${op} ${paren(b)}`, effects: ta.effects || tb.effects, stable: ta.stable && tb.stable };
 }
 
@@ -731,13 +741,15 @@ function conditional(fs: FnScope, e: ts.ConditionalExpression): Val {
   const b = lowerExpr(fs, e.whenFalse);
   if (c === undefined || a.k === "error" || b.k === "error") return ERROR;
   const cv = lowerExprCached.get(e.condition)!;
+  const known = cv.k === "bool" ? cv.js : cv.k === "int" && cv.js !== undefined ? cv.js !== 0 : undefined;
+  if (known !== undefined && a.k === b.k) return known ? a : b;
   const c2 = { effects: cv.effects || a.effects || b.effects, stable: cv.stable && a.stable && b.stable };
   if (a.k === "bool" && b.k === "bool") return { k: "bool", code: `${paren(c)} ? ${paren(a.code)} : ${paren(b.code)}`, ...c2 };
   if ((a.k === "int" || a.k === "nonint") && (b.k === "int" || b.k === "nonint")) {
     const range = union(a.range, b.range);
     const code = `${paren(c)} ? ${paren(u32Code({ code: a.code, ct: a.k === "int" ? a.ct : "u32" }))} : ${paren(u32Code({ code: b.code, ct: b.k === "int" ? b.ct : "u32" }))}`;
     if (a.k === "nonint" || b.k === "nonint") return { k: "nonint", code, range, ...c2 };
-    return { k: "int", code, ct: "u32", range, ...c2 };
+    return { k: "int", code, ct: "u32", range, ...c2, en: a.en !== undefined && a.en === b.en ? a.en : undefined };
   }
   fs.cx.diags.error(e, "TSK1002", "both branches of '?:' must be integers, or both booleans");
   return ERROR;
@@ -755,13 +767,13 @@ function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
   return false;
 }
 
-/** True when tsc types `node` as (members of) the enum named `name`. */
-function isOfEnum(cx: FnScope["cx"], node: ts.Node, name: string): boolean {
-  const t = cx.checker.getTypeAtLocation(node);
-  const parts = t.isUnion() ? t.types : [t];
-  return parts.every((p) => {
-    if (!(p.flags & ts.TypeFlags.EnumLike)) return false;
-    const base = p.flags & ts.TypeFlags.EnumLiteral ? cx.checker.getBaseTypeOfLiteralType(p) : p;
-    return base.symbol?.name === name;
-  });
+
+/** The type of an unannotated constant: an enum's if it is one of its members, else bool/u32/i32. */
+export function inferredType(cx: FnScope["cx"], v: Val): Ty | undefined {
+  if (v.k === "bool") return { k: "bool" };
+  if (v.k !== "int") return undefined;
+  if (v.en) return cx.enumByName(v.en);
+  if (v.js !== undefined) return { k: "int", name: v.js < 0 ? "i32" : "u32" };
+  return undefined;
 }
+

@@ -3,6 +3,7 @@
 import * as ts from "typescript";
 import * as path from "path";
 import { Diagnostics } from "./diagnostics";
+import { components } from "./graph";
 
 export const PRELUDE = path.resolve(__dirname, "../lib/prelude.d.ts");
 
@@ -27,6 +28,8 @@ export interface Loaded {
   root: string;
   /** The first file named: its exported functions keep their own names in C. */
   entry: ts.SourceFile;
+  /** True when `a` and `b` import each other, directly or through other modules. */
+  inCycleWith(a: ts.SourceFile, b: ts.SourceFile): boolean;
 }
 
 /** A module whose header says `@tsk-intrinsics`: its functions are machine intrinsics. */
@@ -48,13 +51,16 @@ export function load(entries: string[], diags: Diagnostics): Loaded {
 
   const modules: ts.SourceFile[] = [];
   const state = new Map<string, "visiting" | "done">();
+  const imports = new Map<ts.SourceFile, ts.SourceFile[]>();
   const visit = (sf: ts.SourceFile): void => {
     if (state.has(sf.fileName)) return;
     state.set(sf.fileName, "visiting");
     for (const d of program.getSyntacticDiagnostics(sf)) diags.addTs(d);
     for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
     if (!isIntrinsicsModule(sf)) {
-      for (const imported of importsOf(sf, program, diags)) visit(imported);
+      const deps = importsOf(sf, program, diags);
+      imports.set(sf, deps);
+      for (const imported of deps) visit(imported);
       modules.push(sf);
     }
     state.set(sf.fileName, "done");
@@ -65,7 +71,9 @@ export function load(entries: string[], diags: Diagnostics): Loaded {
     visit(sf);
   }
   const entry = program.getSourceFile(files[0])!;
-  return { program, checker, modules, root: path.dirname(files[0]), entry };
+  const comp = components(modules, (m) => imports.get(m) ?? []);
+  const inCycleWith = (a: ts.SourceFile, b: ts.SourceFile) => comp.has(a) && comp.get(a) === comp.get(b);
+  return { program, checker, modules, root: path.dirname(files[0]), entry, inCycleWith };
 }
 
 /** The source files `sf` imports; anything that is not a relative .ts module is an error. */

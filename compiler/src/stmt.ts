@@ -3,7 +3,7 @@
 import * as ts from "typescript";
 import * as path from "path";
 import { cType, intNameOf } from "./context";
-import { FnScope, applyBinary, condition, flow, lowerExpr } from "./expr";
+import { FnScope, applyBinary, condition, flow, inferredType, lowerExpr } from "./expr";
 import { Ty, INT_RANGES, fits32, show, within, U32, describe } from "./types";
 import { Val, constInt, exactCode, paren } from "./values";
 
@@ -164,7 +164,7 @@ function declaration(fs: FnScope, d: ts.VariableDeclaration, isConst: boolean): 
     return undefined;
   }
   const v = lowerExpr(fs, d.initializer);
-  let ty: Ty | undefined = d.type ? cx.typeOf(d.type, d, `'${d.name.text}'`) : inferred(v);
+  let ty: Ty | undefined = d.type ? cx.typeOf(d.type, d, `'${d.name.text}'`) : inferredType(cx, v);
   if (!ty) {
     if (!d.type && v.k !== "error") cx.diags.error(d.name, "TSK1013", `'${d.name.text}' needs a type annotation, e.g. let ${d.name.text}: u32 = ...`);
     return undefined;
@@ -176,7 +176,7 @@ function declaration(fs: FnScope, d: ts.VariableDeclaration, isConst: boolean): 
   const init = flow(fs, v, ty, d.initializer, `'${d.name.text}'`);
   const s = cx.checker.getSymbolAtLocation(d.name);
   if (!s) return undefined;
-  const cname = cx.localName(d.name.text);
+  const cname = cx.localName(d.name.text, fs.fn?.locals ?? new Set());
   const info = { cname, ty, global: false } as { cname: string; ty: Ty; global: boolean; value?: bigint; range?: import("./types").Range };
   if (isConst && v.k === "int" && init !== undefined) {
     if (v.js !== undefined) info.value = BigInt(v.js);
@@ -188,12 +188,6 @@ function declaration(fs: FnScope, d: ts.VariableDeclaration, isConst: boolean): 
   return `${isConst ? "const " : ""}${cType(ty)} ${cname} = ${init}`;
 }
 
-/** The type of an unannotated `const x = <expr>`: a boolean, an enum member, a call's result, a typed value. */
-function inferred(v: Val): Ty | undefined {
-  if (v.k === "bool") return { k: "bool" };
-  if (v.k === "int" && v.js !== undefined) return { k: "int", name: v.js < 0 ? "i32" : "u32" };
-  return undefined;
-}
 
 /** An expression statement: assignments, ++/--, calls. */
 function effect(fs: FnScope, e: ts.Expression): string {

@@ -11,7 +11,8 @@ interface Common {
   stable: boolean;
 }
 export type Val =
-  | (Common & { k: "int"; ct: IntName; range: Range; js?: number })
+  /** en: the enum it is a value of (a member, or typed as that enum), by the enum's name. */
+  | (Common & { k: "int"; ct: IntName; range: Range; js?: number; en?: string })
   /** A division (or a modulo that may be NaN, or charCodeAt): only a truncating coercion may take it. */
   | (Common & { k: "nonint"; range: Range; js?: number })
   | (Common & { k: "bool"; js?: boolean })

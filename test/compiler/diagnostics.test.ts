@@ -70,6 +70,15 @@ describe("compiler: diagnostics, one rule at a time", () => {
     assert.strictEqual(ok.stderr, "");
   });
 
+  it("an expression too deep for the compiler's stack is a diagnostic at its line, not a crash", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-deep-"));
+    const file = path.join(dir, "deep.ts");
+    const deep = Array(6000).fill("1").join(" | ");
+    fs.writeFileSync(file, `const X: u32 = u32(${deep});\nexport function f(x: u32): u32 {\n  return u32(${deep.replace(/1/g, "x")});\n}\n`);
+    const codes = compile([file]).diagnostics.map((d) => `${d.line}:${d.code}`);
+    assert.ok(codes.every((c) => /^[13]:TSK1001$/.test(c)) && codes.length >= 1, codes.join(" "));
+  });
+
   it("tsc's own errors come through in the same format", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-tsc-"));
     const file = path.join(dir, "t.ts");

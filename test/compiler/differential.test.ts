@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
+import { buildHost, compile } from "../../compiler/src/compile";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIR = path.join(__dirname, "programs");
@@ -17,6 +18,10 @@ describe("compiler: differential corpus (tsk run vs Node)", () => {
       const node = String(require(file).main() >>> 0);
       assert.match(native.stdout, /^\d+\n$/);
       assert.strictEqual(native.stdout.trim(), node);
+      // And as i386 code, what the kernel runs (gcc predefines other names there, e.g. i386).
+      const c = compile([file], "host").c!;
+      const exe = buildHost(c, "m32", ["-m32"]);
+      assert.strictEqual(execFileSync(exe, { encoding: "utf8" }).trim(), node);
     });
   }
 

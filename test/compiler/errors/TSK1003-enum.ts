@@ -18,3 +18,12 @@ export function f(x: u32, e: E): u32 {
   v = 0;
   return r;
 }
+export function pick(y: u32): E {
+  let x = E.A;
+  x = y; //! TSK1003
+  return x;
+}
+let g = E.B;
+export function setG(y: u32): void {
+  g = y; //! TSK1003
+}

@@ -61,7 +61,7 @@ uint32_t tsk_main(void) {
 #line 30 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, 0x55555554u);
 #line 31 "test/compiler/programs/signed-edges.ts"
-  h = signed_edges_mix(h, true ? 7u : 9u);
+  h = signed_edges_mix(h, 7u);
 #line 32 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, 0xffffu);
 #line 33 "test/compiler/programs/signed-edges.ts"

@@ -24,6 +24,7 @@ export function emitProgram(loaded: Loaded, diags: Diagnostics, mode: Mode, cwd 
   const entry = loaded.entry;
   const cx = new Context(loaded, diags, entry);
   checkIntrinsicsModules(loaded, cx);
+  for (const sf of loaded.modules) rejectProtoNames(cx, sf);
 
   // Pass 1: names and types of everything declared at module level.
   for (const sf of loaded.modules) declareModule(cx, sf);
@@ -63,6 +64,22 @@ function relative(f: string, cwd: string): string {
   return require("path").relative(cwd, f).split(require("path").sep).join("/");
 }
 
+/** `__proto__` is not an ordinary name in JavaScript: an enum member or export so named sets the
+ *  object's prototype in Node instead of a value. */
+function rejectProtoNames(cx: Context, sf: ts.SourceFile): void {
+  // Iterative: a pathologically deep expression must not overflow this walk (it is reported later).
+  const todo: ts.Node[] = [sf];
+  while (todo.length) {
+    const n = todo.pop()!;
+    if (ts.isIdentifier(n) && n.text === "__proto__" && n.parent && (n.parent as ts.NamedDeclaration).name === n) {
+      cx.diags.error(n, "TSK1001", "the name __proto__ means an object's prototype in JavaScript: choose another name");
+    }
+    ts.forEachChild(n, (c) => {
+      todo.push(c);
+    });
+  }
+}
+
 function checkIntrinsicsModules(loaded: Loaded, cx: Context): void {
   for (const sf of loaded.program.getSourceFiles()) {
     if (!isIntrinsicsModule(sf)) continue;
@@ -80,7 +97,9 @@ function isExported(node: ts.Node): boolean {
 
 function declareModule(cx: Context, sf: ts.SourceFile): void {
   for (const st of sf.statements) {
-    if (ts.isEnumDeclaration(st) && !ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) cx.declareEnum(st);
+    if (!ts.isEnumDeclaration(st) || ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) continue;
+    // Member initialisers run when Node loads the module, like module-level constants.
+    if (st.members.every((m) => !m.initializer || initializedInOrder(cx, st, m.initializer))) cx.declareEnum(st);
   }
   for (const st of sf.statements) {
     if (ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) {
@@ -181,6 +200,9 @@ function functionBody(cx: Context, fn: FnInfo, cwd: string): string {
   }
   lowerBlock(fs, out, fn.decl.body!.statements);
   if (fn.ret.k === "never") out.push("__builtin_unreachable();");
+  // tsc proved the end unreachable (a non-void function must return); should that proof ever have
+  // a hole, stop loudly (invalid opcode, reported with its .ts line) rather than return garbage.
+  else if (fn.ret.k !== "void") out.push("__builtin_trap();");
   const head = new Out(cwd);
   head.line(fn.decl);
   return [head.lines[0], `${signature(cx, fn)} {`, ...out.lines, "}", ""].join("\n");
@@ -265,7 +287,7 @@ function initializedInOrder(cx: Context, st: ts.Statement, init: ts.Expression):
       const decl = s?.valueDeclaration ?? s?.declarations?.[0];
       if (s && decl && !cx.isPreludeSymbol(s) && !decl.getSourceFile().isDeclarationFile) {
         const dsf = decl.getSourceFile();
-        const later = dsf === sf && decl.getStart() > st.getStart();
+        const later = dsf === sf && decl.getStart() > n.getStart();
         const cyclic = dsf !== sf && cx.loaded.inCycleWith(sf, dsf);
         if (later || cyclic) {
           cx.diags.error(n, "TSK1015", later

@@ -273,6 +273,8 @@ function stringLiteral(fs: FnScope, a: ts.StringLiteral | ts.NoSubstitutionTempl
 export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string, fix?: string): string | undefined {
   const { cx } = fs;
   if (v.k === "error") return undefined;
+  // A call that never returns (panic) stands for any value: `return panic("...")`.
+  if (v.k === "never" && ty.k !== "string" && ty.k !== "void" && ty.k !== "never") return `(${v.code}, (${cType(ty)})0)`;
   if (ty.k === "bool") {
     if (v.k === "bool") return v.code;
     cx.diags.error(node, "TSK1002", `${what} must be a boolean`);
@@ -280,7 +282,7 @@ export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string, f
   }
   if (ty.k === "int" || ty.k === "enum") {
     if (v.k === "nonint") {
-      cx.diags.error(node, "TSK1005", `${what}: '${node.getText()}' may not be an integer in JavaScript; coerce it at once, e.g. ${intNameOf(ty)}(${node.getText()})`);
+      cx.diags.error(node, "TSK1005", `${what}: '${node.getText()}' may not be an integer in JavaScript; coerce it at once, e.g. ${fix ?? `${intNameOf(ty)}(${node.getText()})`}`);
       return undefined;
     }
     if (v.k !== "int") {
@@ -737,10 +739,13 @@ function prefix(fs: FnScope, e: ts.PrefixUnaryExpression): Val {
 
 function conditional(fs: FnScope, e: ts.ConditionalExpression): Val {
   const c = condition(fs, e.condition);
-  const a = lowerExpr(fs, e.whenTrue);
-  const b = lowerExpr(fs, e.whenFalse);
+  let a = lowerExpr(fs, e.whenTrue);
+  let b = lowerExpr(fs, e.whenFalse);
   if (c === undefined || a.k === "error" || b.k === "error") return ERROR;
   const cv = lowerExprCached.get(e.condition)!;
+  // A branch that never returns (panic) takes the other branch's kind.
+  const asOther = (n: Val, other: Val): Val => (n.k === "never" && (other.k === "int" || other.k === "bool") ? ({ ...other, code: `(${n.code}, 0)`, js: undefined, effects: true, stable: false } as Val) : n);
+  [a, b] = [asOther(a, b), asOther(b, a)];
   const known = cv.k === "bool" ? cv.js : cv.k === "int" && cv.js !== undefined ? cv.js !== 0 : undefined;
   if (known !== undefined && a.k === b.k) return known ? a : b;
   const c2 = { effects: cv.effects || a.effects || b.effects, stable: cv.stable && a.stable && b.stable };
@@ -759,7 +764,7 @@ export { EXACT, TWO32, point };
 
 /** A variable declared directly in a case clause is usable only in that clause (each clause is
  *  its own C block; JavaScript would throw on the uninitialised binding anyway). */
-function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
+export function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
   const decl = s.valueDeclaration;
   const clause = decl && ts.isVariableDeclaration(decl) ? decl.parent?.parent?.parent : undefined;
   if (!clause || !(ts.isCaseClause(clause) || ts.isDefaultClause(clause))) return true;

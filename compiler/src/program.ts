@@ -83,6 +83,10 @@ function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): 
     if (!ts.isImportDeclaration(stmt) && !(ts.isExportDeclaration(stmt) && stmt.moduleSpecifier)) continue;
     const spec = stmt.moduleSpecifier;
     if (!spec || !ts.isStringLiteral(spec)) continue;
+    if (/\.(m|c)?jsx?$/.test(spec.text)) {
+      diags.error(spec, "TSK1021", `'${spec.text}': import the module without an extension, e.g. "${spec.text.replace(/\.(m|c)?jsx?$/, "")}" (Node loads the .ts file under that name)`);
+      continue;
+    }
     if (!spec.text.startsWith(".")) {
       diags.error(spec, "TSK1021", `'${spec.text}' is not a module of this program: import kernel modules by relative path, e.g. "./arch/serial"`);
       continue;

@@ -3,7 +3,7 @@
 import * as ts from "typescript";
 import * as path from "path";
 import { cType, intNameOf } from "./context";
-import { FnScope, applyBinary, condition, flow, inferredType, lowerExpr } from "./expr";
+import { FnScope, applyBinary, condition, flow, inferredType, lowerExpr, sameCaseClause } from "./expr";
 import { Ty, INT_RANGES, fits32, show, within, U32, describe } from "./types";
 import { Val, constInt, exactCode, paren } from "./values";
 
@@ -116,7 +116,7 @@ function lowerStatement(fs: FnScope, out: Out, s: ts.Statement): void {
     case K.ForOfStatement:
     case K.WithStatement:
     case K.DebuggerStatement:
-      cx.diags.error(s, "TSK1022", `${ts.SyntaxKind[s.kind].replace("Statement", "")} is not in the subset`);
+      cx.diags.error(s, "TSK1022", `${{ [K.LabeledStatement]: "labels", [K.ForInStatement]: "for...in", [K.ForOfStatement]: "for...of", [K.WithStatement]: "with", [K.DebuggerStatement]: "debugger" }[s.kind as number]} is not in the subset`);
       return;
     case K.TypeAliasDeclaration:
     case K.InterfaceDeclaration:
@@ -230,6 +230,10 @@ function targetOf(fs: FnScope, e: ts.Expression): Target | undefined {
   const s = cx.symbolOf(e);
   const v = s && cx.vars.get(s);
   if (!v) return undefined; // tsc reports assignments to non-variables
+  if (!sameCaseClause(s, e)) {
+    cx.diags.error(e, "TSK1013", `'${e.text}' is declared in another case of this switch (in JavaScript it would be uninitialised here): declare it before the switch`);
+    return undefined;
+  }
   const r = v.ty.k === "int" ? INT_RANGES[v.ty.name] : v.ty.k === "enum" ? v.ty.range : U32;
   return { cname: v.cname, ty: v.ty, range: r, own: r };
 }

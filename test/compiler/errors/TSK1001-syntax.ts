@@ -10,3 +10,7 @@ enum M {
 enum M { //! TSK1001
   B = 1,
 }
+enum P {
+  __proto__ = 5, //! TSK1001
+  B = 6,
+}

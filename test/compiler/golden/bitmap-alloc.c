@@ -40,6 +40,7 @@ static uint32_t bitmap_alloc_word(uint32_t i) {
     return bitmap_alloc_w3;
   }
   }
+  __builtin_trap();
 }
 
 #line 17 "test/compiler/programs/bitmap-alloc.ts"
@@ -100,6 +101,7 @@ static uint32_t bitmap_alloc_alloc(void) {
   }
 #line 38 "test/compiler/programs/bitmap-alloc.ts"
   return 0xffffffffu;
+  __builtin_trap();
 }
 
 #line 41 "test/compiler/programs/bitmap-alloc.ts"
@@ -117,6 +119,7 @@ static bool bitmap_alloc_free(uint32_t b) {
   bitmap_alloc_setWord(i, (uint32_t)((int32_t)(bitmap_alloc_word(i) & (uint32_t)((int32_t)~mask))));
 #line 46 "test/compiler/programs/bitmap-alloc.ts"
   return true;
+  __builtin_trap();
 }
 
 #line 49 "test/compiler/programs/bitmap-alloc.ts"
@@ -140,5 +143,6 @@ uint32_t tsk_main(void) {
   }
 #line 58 "test/compiler/programs/bitmap-alloc.ts"
   return (uint32_t)((int32_t)((uint32_t)((int32_t)((uint32_t)((int32_t)((uint32_t)((int32_t)(h ^ bitmap_alloc_w0)) ^ bitmap_alloc_w1)) ^ bitmap_alloc_w2)) ^ bitmap_alloc_w3));
+  __builtin_trap();
 }
 

@@ -19,6 +19,7 @@ static uint32_t lib_counter_bump(void) {
   lib_counter_count = lib_counter_count + 3u;
 #line 7 "test/compiler/programs/lib/counter.ts"
   return lib_counter_count;
+  __builtin_trap();
 }
 
 #line 8 "test/compiler/programs/modules.ts"
@@ -27,6 +28,7 @@ static uint32_t modules_touch(void) {
   modules_g = (modules_g * 2u) + 1u;
 #line 10 "test/compiler/programs/modules.ts"
   return modules_g;
+  __builtin_trap();
 }
 
 #line 13 "test/compiler/programs/modules.ts"
@@ -43,5 +45,6 @@ uint32_t tsk_main(void) {
   h = ({ uint32_t tsk_t9 = h + lib_counter_bump(); uint32_t tsk_t10 = lib_counter_count; tsk_t9 + tsk_t10; }) + 3u;
 #line 19 "test/compiler/programs/modules.ts"
   return h;
+  __builtin_trap();
 }
 

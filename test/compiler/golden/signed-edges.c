@@ -14,6 +14,7 @@ uint32_t tsk_main(void);
 static uint32_t signed_edges_mix(uint32_t h, uint32_t v) {
 #line 6 "test/compiler/programs/signed-edges.ts"
   return (uint32_t)((int32_t)(((uint32_t)((int32_t)(h ^ v))) * 0x1000193u));
+  __builtin_trap();
 }
 
 #line 9 "test/compiler/programs/signed-edges.ts"
@@ -72,5 +73,6 @@ uint32_t tsk_main(void) {
   h = signed_edges_mix(h, (uint32_t)n >> 0);
 #line 36 "test/compiler/programs/signed-edges.ts"
   return h;
+  __builtin_trap();
 }
 

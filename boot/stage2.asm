@@ -83,14 +83,47 @@ read_e820:
     ret
 
 ; ---- A20 -----------------------------------------------------------------------------------------
+; Port 92h ("fast A20") works in QEMU; if the line is still masked afterwards, ask the BIOS
+; (int 15h AX=2401h). Checked, not assumed: with A20 off, the copy to 1 MiB would land on 0 and
+; overwrite the IVT, the boot info and this code.
 enable_a20:
-    in al, 0x92
-    test al, 2
+    call a20_test
     jnz .on
+    in al, 0x92
     or al, 2
     and al, 0xfe                    ; bit 0 would reset the machine
     out 0x92, al
+    call a20_test
+    jnz .on
+    mov ax, 0x2401
+    int 0x15
+    call a20_test
+    jnz .on
+    mov si, msg_no_a20
+    jmp panic
 .on:
+    ret
+
+; ZF clear when A20 is on: 0000:0500 and FFFF:0510 (1 MiB + 0x500) are different bytes. Both are
+; restored.
+a20_test:
+    push ds
+    push es
+    xor ax, ax
+    mov ds, ax
+    dec ax
+    mov es, ax
+    mov al, [ds:0x0500]
+    mov ah, [es:0x0510]
+    push ax
+    mov byte [ds:0x0500], 0x00
+    mov byte [es:0x0510], 0xff
+    cmp byte [ds:0x0500], 0xff      ; equal: the write to 1 MiB wrapped to 0x500
+    pop ax
+    mov [es:0x0510], ah
+    mov [ds:0x0500], al
+    pop es
+    pop ds
     ret
 
 ; ---- The kernel header: how much to load and how much memory the image needs ---------------------
@@ -121,33 +154,41 @@ read_kernel_header:
     mov [kernel_sectors], ebx
     ret
 
-; Is [KERNEL_BASE, kernel_end) inside one usable (type 1) E820 entry? QEMU -m 1M has none.
+; Is [KERNEL_BASE, kernel_end) RAM? It must be covered by usable (type 1) entries — one, or several
+; adjacent or overlapping ones, as some BIOSes split RAM — and touched by no entry of another type.
+; Zero-length entries and entries wrapping past 2^64 count for nothing, as in kernel/mem/e820.ts.
+; QEMU -m 1M has no RAM above 1 MiB at all.
 check_memory:
+    mov dword [cover], KERNEL_BASE
+.pass:                              ; [KERNEL_BASE, cover) is known to be usable
+    mov ebx, [cover]
+    cmp ebx, [kernel_end]
+    jae .covered
     mov ecx, [BI(BI_E820_COUNT)]
     mov si, BI(BI_E820_ENTRIES)
 .entry:
-    jecxz .none
+    jecxz .none                     ; a whole pass without progress
     cmp dword [si + E820_TYPE], 1
     jne .skip
     cmp dword [si + E820_BASE_HI], 0
     jne .skip
-    cmp dword [si + E820_BASE_LO], KERNEL_BASE
+    cmp [si + E820_BASE_LO], ebx    ; must start at or below cover
     ja .skip
-    mov eax, [si + E820_BASE_LO]    ; end = base + length, 64-bit
-    mov edx, [si + E820_BASE_HI]
-    add eax, [si + E820_LENGTH_LO]
-    adc edx, [si + E820_LENGTH_HI]
-    jc .fits                        ; wrapped past 2^64: reaches beyond the kernel anyway
+    call entry_end                  ; EDX:EAX = end, CF = wraps past 2^64
+    jc .skip
     test edx, edx
-    jnz .fits
-    cmp eax, [kernel_end]
-    jae .fits
+    jnz .reaches_4g
+    cmp eax, ebx
+    jbe .skip                       ; ends at or below cover: no progress
+    mov [cover], eax
+    jmp .pass
+.reaches_4g:
+    mov dword [cover], 0xffffffff
+    jmp .covered
 .skip:
     add si, E820_ENTRY_SIZE
     dec ecx
     jmp .entry
-.fits:
-    ret
 .none:
     mov si, msg_no_ram
     call panic_begin
@@ -155,6 +196,50 @@ check_memory:
     call print_hex32
     mov si, msg_no_ram_tail
     jmp panic_end
+.covered:
+    mov ecx, [BI(BI_E820_COUNT)]
+    mov si, BI(BI_E820_ENTRIES)
+.other:
+    jecxz .ok
+    cmp dword [si + E820_TYPE], 1
+    je .next
+    cmp dword [si + E820_BASE_HI], 0
+    jne .next                       ; starts at or above 4 GiB
+    mov eax, [si + E820_LENGTH_LO]
+    or eax, [si + E820_LENGTH_HI]
+    jz .next                        ; zero length
+    mov eax, [si + E820_BASE_LO]
+    cmp eax, [kernel_end]
+    jae .next                       ; starts after the kernel
+    call entry_end
+    jc .next                        ; wraps past 2^64: ignored
+    test edx, edx
+    jnz .clash                      ; starts below the kernel's end, ends above 4 GiB
+    cmp eax, KERNEL_BASE
+    jbe .next                       ; ends at or before the kernel
+.clash:
+    mov eax, [si + E820_BASE_LO]
+    push eax
+    mov si, msg_reserved
+    call panic_begin
+    pop eax
+    call print_hex32
+    mov si, msg_reserved_tail
+    jmp panic_end
+.next:
+    add si, E820_ENTRY_SIZE
+    dec ecx
+    jmp .other
+.ok:
+    ret
+
+; EDX:EAX = base + length of the entry at SI; CF set when that wraps past 2^64.
+entry_end:
+    mov eax, [si + E820_BASE_LO]
+    mov edx, [si + E820_BASE_HI]
+    add eax, [si + E820_LENGTH_LO]
+    adc edx, [si + E820_LENGTH_HI]
+    ret
 
 ; ---- Loading -------------------------------------------------------------------------------------
 load_kernel:
@@ -336,6 +421,7 @@ dap:
 
 kernel_sectors: dd 0
 kernel_end:     dd 0
+cover:          dd 0
 load_lba:       dd 0
 load_dest:      dd 0
 chunk:          dw 0
@@ -350,7 +436,10 @@ msg_no_kernel:   db "no kernel after stage 2 (bad header magic)", 0
 msg_bad_header:  db "bad kernel header (sizes out of range)", 0
 msg_disk:        db "disk read error while loading the kernel", 0
 msg_no_ram:      db "no usable RAM for the kernel at 0x00100000 up to ", 0
-msg_no_ram_tail: db " (E820 has no type 1 entry covering it)", 0
+msg_no_ram_tail: db " (no usable E820 entries cover it)", 0
+msg_no_a20:      db "the A20 line stays masked (port 92h and int 15h AX=2401h failed): memory above 1 MiB is unreachable", 0
+msg_reserved:    db "an E820 entry that is not RAM, at ", 0
+msg_reserved_tail: db ", overlaps where the kernel goes (from 0x00100000)", 0
 empty:           db 0
 
 ; Pad to exactly STAGE2_SECTORS sectors; "TIMES value is negative" here means stage 2 outgrew them.

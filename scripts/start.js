@@ -17,7 +17,18 @@ function main() {
     console.error(e instanceof BuildError ? `[build] error: ${e.message}` : `start: ${e.message}`);
     return 1;
   }
-  const r = spawnSync(QEMU, qemuArgs({ image: "build/tsk.img", ...opts }), { cwd: ROOT, stdio: "inherit" });
+  // A boot that never reports (e.g. q35 with -m 1M, where SeaBIOS itself cannot boot) must not
+  // hang the terminal: QEMU_TIMEOUT seconds (default 600; 0 = wait forever).
+  const limit = process.env.QEMU_TIMEOUT === undefined ? 600 : Number(process.env.QEMU_TIMEOUT);
+  if (!Number.isFinite(limit) || limit < 0) {
+    console.error(`start: QEMU_TIMEOUT must be a number of seconds (0 = no limit), not '${process.env.QEMU_TIMEOUT}'`);
+    return 1;
+  }
+  const r = spawnSync(QEMU, qemuArgs({ image: "build/tsk.img", ...opts }), { cwd: ROOT, stdio: "inherit", timeout: limit * 1000 || undefined, killSignal: "SIGKILL" });
+  if (r.error && r.error.code === "ETIMEDOUT") {
+    console.error(`start: no verdict from the kernel after ${limit} s (QEMU stopped; QEMU_TIMEOUT sets the limit)`);
+    return 1;
+  }
   if (r.error) {
     console.error(`start: cannot run ${QEMU}: ${r.error.message}`);
     return 1;

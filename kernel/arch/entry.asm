@@ -32,6 +32,9 @@ start:
     mov dword [BOOT_INFO_ADDR + BI_KERNEL_END], __kernel_end
     mov dword [BOOT_INFO_ADDR + BI_LINE_TABLE], __lines_start   ; for fault reports (fault.ts)
     mov dword [BOOT_INFO_ADDR + BI_STACK_TOP], stack_top        ; bounds the stack walk
+    mov al, 0xff                    ; mask every IRQ on both 8259 PICs: the kernel runs with
+    out 0xa1, al                    ; interrupts off, and the BIOS's mapping would deliver the
+    out 0x21, al                    ; timer on vector 8, where it would pass for a double fault
     call idt_init                   ; exceptions 0-31 reach kernel/arch/fault.ts (idt.asm)
     xor ebp, ebp                    ; the end of the frame-pointer chain the stack walk follows
     push BOOT_INFO_ADDR

@@ -111,7 +111,8 @@ export function selftestRun(): u32 {
   let freed: u32 = 0;
   for (let page: u32 = LOW_PAGES; page < top; page = u32(page + 1)) {
     const a: u32 = u32(page * 4096);
-    if (peek32(a) === u32(a ^ SIG) && peek32(u32(a + 4)) === u32(~(a ^ SIG)) && patIsRam(page)) {
+    // RAM first: reading reserved holes below top (device memory on real machines) is not safe.
+    if (patIsRam(page) && peek32(a) === u32(a ^ SIG) && peek32(u32(a + 4)) === u32(~(a ^ SIG))) {
       poke32(a, 0);
       poke32(u32(a + 4), 0);
       const status: u32 = freePage(a);

@@ -36,6 +36,9 @@ stage2:
     mov [BI(BI_BOOT_DRIVE)], eax
 
     call read_e820
+%ifdef TEST_E820_MAP
+    call test_e820_override         ; tests only: the checks below run on the test's map
+%endif
     call enable_a20
     call read_kernel_header
     call check_memory
@@ -81,6 +84,21 @@ read_e820:
     jnz .next
 .done:
     ret
+
+%ifdef TEST_E820_MAP
+; Tests only (test/boot.test.js assembles stage 2 with -DTEST_E820_MAP='"map.inc"'): replace the
+; BIOS's map with a canned one, so the loader's RAM check meets maps QEMU never produces.
+test_e820_override:
+    mov si, test_map
+    mov di, BI(BI_E820_ENTRIES)
+    mov cx, test_map_end - test_map
+    rep movsb
+    mov dword [BI(BI_E820_COUNT)], (test_map_end - test_map) / E820_ENTRY_SIZE
+    ret
+test_map:
+%include TEST_E820_MAP
+test_map_end:
+%endif
 
 ; ---- A20 -----------------------------------------------------------------------------------------
 ; Port 92h ("fast A20") works in QEMU; if the line is still masked afterwards, ask the BIOS

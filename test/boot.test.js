@@ -164,6 +164,37 @@ void kmain(uint32_t bi) {
       assert.deepStrictEqual(lines(capped.serial), [`count 4 dropped ${entries - 4} magic ok start 1048576 drive 128`]);
     });
 
+    it("checks RAM at 1 MiB on maps QEMU never gives: split and overlapping RAM boot; a hole or a reserved entry there panics", async function () {
+      fs.writeFileSync(tmpFile("ran.c"), `${C_PRELUDE}\nvoid kmain(uint32_t bi) { (void)bi; print("kernel ran\\n"); outb(0xf4, 0x10); }\n`);
+      const dir = tmpFile("ran");
+      build({ cSource: tmpFile("ran.c"), dir, log: null });
+      const kernelEnd = fs.readFileSync(path.join(dir, "kernel.bin")).readUInt32LE(loaderLayout().KHDR_END);
+      const e = (base, length, type) => `    dq 0x${base.toString(16)}, 0x${length.toString(16)}\n    dd ${type}, 1\n`;
+      const M = 0x100000;
+      const mid = M + 0x4000; // inside the kernel image
+      assert.ok(kernelEnd > mid + 0x1000, `the test kernel ends at 0x${kernelEnd.toString(16)}`);
+      const cases = [
+        { name: "split", map: [e(0, 0x9fc00, 1), e(M, mid - M, 1), e(mid, 0x7f00000 - mid, 1)], want: ["kernel ran"], code: 33 },
+        { name: "overlap", map: [e(M, 0x8000, 1), e(M + 0x4000, 0x7f00000, 1)], want: ["kernel ran"], code: 33 },
+        { name: "empty-reserved", map: [e(M, 0x7f00000, 1), e(mid, 0, 2)], want: ["kernel ran"], code: 33 },
+        { name: "hole", map: [e(M, mid - M, 1), e(mid + 0x1000, 0x7000000, 1)], want: [/^panic: no usable RAM for the kernel at 0x00100000 up to 0x[0-9a-f]{8} \(no usable E820 entries cover it\)$/], code: 35 },
+        { name: "reserved", map: [e(M, 0x7f00000, 1), e(mid, 0x1000, 2)], want: [`panic: an E820 entry that is not RAM, at 0x${mid.toString(16).padStart(8, "0")}, overlaps where the kernel goes (from 0x00100000)`], code: 35 },
+      ];
+      for (const c of cases) {
+        fs.writeFileSync(path.join(dir, `${c.name}.inc`), c.map.join(""));
+        const out = path.join(dir, `stage2-${c.name}.bin`);
+        const r = spawnSync("nasm", ["-f", "bin", `-I${dir}/`, "-Iboot/", `-DTEST_E820_MAP="${c.name}.inc"`, "boot/stage2.asm", "-o", out], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const img = tmpFile(`ram-${c.name}.img`);
+        makeImage({ stage1: loader.stage1, stage2: out, kernel: path.join(dir, "kernel.bin"), out: img });
+        const result = expectExit(await boot(img, { machine: "pc", mem: "128M", timeout: 20000 }), c.code);
+        const got = lines(result.serial);
+        assert.strictEqual(got.length, 1, `${c.name}: ${result.serial}`);
+        if (typeof c.want[0] === "string") assert.strictEqual(got[0], c.want[0], c.name);
+        else assert.match(got[0], c.want[0], c.name);
+      }
+    });
+
     it("fails the boot when kmain returns", async function () {
       fs.writeFileSync(tmpFile("ret.c"), "#include <stdint.h>\nvoid kmain(uint32_t bi) { (void)bi; }\n");
       const { image } = build({ cSource: tmpFile("ret.c"), dir: tmpFile("ret"), log: null });

@@ -4,7 +4,7 @@ import * as ts from "typescript";
 import * as path from "path";
 import { Diagnostics } from "./diagnostics";
 import { Loaded, isIntrinsicsModule, isPrelude } from "./program";
-import { IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
+import { C_TYPES, IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
 import { C_LIBRARY_NAMES } from "./c-names";
 
 export interface FnInfo {
@@ -197,7 +197,7 @@ export class Context {
 export function cType(t: Ty): string {
   switch (t.k) {
     case "int":
-      return { u8: "uint8_t", u16: "uint16_t", u32: "uint32_t", i32: "int32_t" }[t.name];
+      return C_TYPES[t.name];
     case "enum":
       return t.range.lo < 0n ? "int32_t" : "uint32_t";
     case "bool":

@@ -4,7 +4,7 @@ import * as ts from "typescript";
 import { Context, FnInfo, cType, intNameOf } from "./context";
 import { INTRINSICS, mayCallIntrinsics } from "./intrinsics";
 import {
-  IntName, Range, Ty, I32, U32, EXACT, INT_RANGES, TWO32, add, sub, mul, neg, abs, asInt32, asUint32, asUnsigned,
+  C_TYPES, IntName, Range, Ty, I32, U32, EXACT, INT_RANGES, TWO32, add, sub, mul, neg, abs, asInt32, asUint32, asUnsigned,
   bitLength, isExact, point, show, union, within, describe,
 } from "./types";
 import { ERROR, Val, constInt, exactCode, fits32, fitsType, i32Code, paren, toIntType, u32Code } from "./values";
@@ -117,10 +117,7 @@ function identifier(fs: FnScope, e: ts.Identifier): Val {
   const s = cx.symbolOf(e);
   if (!s) return ERROR; // tsc has reported it
   const v = cx.vars.get(s);
-  if (v && !sameCaseClause(s, e)) {
-    cx.diags.error(e, "TSK1013", `'${e.text}' is declared in another case of this switch (in JavaScript it would be uninitialised here): declare it before the switch`);
-    return ERROR;
-  }
+  if (v && !inItsCaseClause(cx, s, e)) return ERROR;
   if (v) {
     if (v.ty.k === "string") return { k: "string", code: v.cname, effects: false, stable: true };
     if (v.ty.k === "bool") {
@@ -353,12 +350,7 @@ function imul(fs: FnScope, e: ts.CallExpression): Val {
 function truncating(fs: FnScope, x: ts.Expression, what: string): IntVal | (Val & { k: "error" }) {
   const v = lowerExpr(fs, x);
   if (v.k === "error") return v;
-  if (v.k === "nonint") return { k: "int", code: v.code, ct: "u32", range: v.range, js: v.js === undefined ? undefined : Math.trunc(v.js), effects: v.effects, stable: v.stable };
-  if (v.k !== "int") {
-    fs.cx.diags.error(x, "TSK1002", `the operand of ${what} must be an integer`);
-    return ERROR as Val & { k: "error" };
-  }
-  return v;
+  return bitOperand(fs, v, x, what) ?? (ERROR as Val & { k: "error" });
 }
 
 function charCodeAt(fs: FnScope, e: ts.CallExpression, callee: ts.PropertyAccessExpression): Val {
@@ -416,15 +408,12 @@ export function sequence(fs: FnScope, vals: Val[], types?: Ty[]): { vals: Val[];
     if (v.stable) return v;
     const t = `tsk_t${++fs.temps}`;
     const ty = types?.[i];
-    const c = ty ? cType(ty) : v.k === "int" ? cTypeOfInt(v.ct) : v.k === "bool" ? "bool" : v.k === "string" ? "tsk_str" : "uint32_t";
+    const c = ty ? cType(ty) : v.k === "int" ? C_TYPES[v.ct] : v.k === "bool" ? "bool" : v.k === "string" ? "tsk_str" : "uint32_t";
     decls.push(`${c} ${t} = ${v.code};`);
     return { ...v, code: t, effects: false, stable: true } as Val;
   });
   const wrap = (v: Val): Val => (v.k === "error" ? v : ({ ...v, code: `({ ${decls.join(" ")} ${v.code}; })`, effects: true, stable: false } as Val));
   return { vals: out, wrap };
-}
-function cTypeOfInt(ct: IntName): string {
-  return { u8: "uint8_t", u16: "uint16_t", u32: "uint32_t", i32: "int32_t" }[ct];
 }
 
 // ---- operators ----
@@ -760,11 +749,10 @@ function conditional(fs: FnScope, e: ts.ConditionalExpression): Val {
   return ERROR;
 }
 
-export { EXACT, TWO32, point };
 
 /** A variable declared directly in a case clause is usable only in that clause (each clause is
  *  its own C block; JavaScript would throw on the uninitialised binding anyway). */
-export function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
+function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
   const decl = s.valueDeclaration;
   const clause = decl && ts.isVariableDeclaration(decl) ? decl.parent?.parent?.parent : undefined;
   if (!clause || !(ts.isCaseClause(clause) || ts.isDefaultClause(clause))) return true;
@@ -782,3 +770,10 @@ export function inferredType(cx: FnScope["cx"], v: Val): Ty | undefined {
   return undefined;
 }
 
+
+/** sameCaseClause, reporting TSK1013 at `use` when it fails (reads and assignments alike). */
+export function inItsCaseClause(cx: FnScope["cx"], s: ts.Symbol, use: ts.Identifier): boolean {
+  if (sameCaseClause(s, use)) return true;
+  cx.diags.error(use, "TSK1013", `'${use.text}' is declared in another case of this switch (in JavaScript it would be uninitialised here): declare it before the switch`);
+  return false;
+}

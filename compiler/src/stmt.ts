@@ -3,7 +3,7 @@
 import * as ts from "typescript";
 import * as path from "path";
 import { cType, intNameOf } from "./context";
-import { FnScope, applyBinary, condition, flow, inferredType, lowerExpr, sameCaseClause } from "./expr";
+import { FnScope, applyBinary, condition, flow, inferredType, inItsCaseClause, lowerExpr } from "./expr";
 import { Ty, INT_RANGES, fits32, show, within, U32, describe } from "./types";
 import { Val, constInt, exactCode, paren } from "./values";
 
@@ -230,10 +230,7 @@ function targetOf(fs: FnScope, e: ts.Expression): Target | undefined {
   const s = cx.symbolOf(e);
   const v = s && cx.vars.get(s);
   if (!v) return undefined; // tsc reports assignments to non-variables
-  if (!sameCaseClause(s, e)) {
-    cx.diags.error(e, "TSK1013", `'${e.text}' is declared in another case of this switch (in JavaScript it would be uninitialised here): declare it before the switch`);
-    return undefined;
-  }
+  if (!inItsCaseClause(cx, s, e)) return undefined;
   const r = v.ty.k === "int" ? INT_RANGES[v.ty.name] : v.ty.k === "enum" ? v.ty.range : U32;
   return { cname: v.cname, ty: v.ty, range: r, own: r };
 }
@@ -358,4 +355,3 @@ function switchStmt(fs: FnScope, out: Out, st: ts.SwitchStatement): void {
   out.push("}");
 }
 
-export { INT_RANGES, intNameOf };

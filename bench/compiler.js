@@ -12,6 +12,7 @@ const os = require("os");
 const path = require("path");
 const { execFileSync, spawnSync } = require("child_process");
 const { compile, GCC_FLAGS, RUNTIME_DIR } = require("../compiler/src/compile");
+const { i386Command, i386Runner } = require("../scripts/lib/i386-host");
 
 const ROOT = path.resolve(__dirname, "..");
 const json = process.argv.includes("--json");
@@ -71,7 +72,8 @@ function compileTime() {
 
 function main() {
   const exe = program([]);
-  const run = spawnSync(exe, [], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const [cmd, args] = i386Command(exe);
+  const run = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 64 << 20 });
   if (run.status !== 0) throw new Error(`benchmark program failed: ${run.stderr}`);
   const fills = [];
   for (const line of run.stderr.split("\n")) {
@@ -84,6 +86,7 @@ function main() {
   const kc = compileTime();
   const result = {
     machine: `${os.cpus()[0].model}, ${os.cpus().length} cores`,
+    i386Runner: i386Runner(),
     gccFlags: [...GCC_FLAGS, "-m32"].join(" "),
     allocator: fills,
     worstTimeRatio: Math.max(...fills.map((f) => f.ratio)),
@@ -94,7 +97,7 @@ function main() {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
-  console.log(`bench:compiler on ${result.machine}`);
+  console.log(`bench:compiler on ${result.machine}; i386 code runs ${result.i386Runner}`);
   console.log("getNextPage+freePage pair, ns (median of 7), TypeScript via tsk vs hand-written C:");
   console.log("  fill    ts      C       ts/C");
   for (const f of fills) console.log(`  ${String(f.fill).padStart(3)}%  ${f.tsNs.toFixed(1).padStart(6)}  ${f.refNs.toFixed(1).padStart(6)}  ${f.ratio.toFixed(3)}`);

@@ -1,5 +1,5 @@
 // Boot tests in real QEMU (TCG only): the real image on pc and q35 at several memory sizes, its
-// E820 lines against QEMU's measured maps (../shared/fixtures/e820), the loader's failure paths,
+// E820 lines against QEMU's measured maps (test/fixtures/e820), the loader's failure paths,
 // and the build's and harness's own errors (missing tool, kernel too big, a boot that never ends).
 "use strict";
 const assert = require("assert");
@@ -11,7 +11,7 @@ const { build, buildLoader, makeImage, loaderLayout, which, BuildError, ROOT } =
 const { boot, expectExit, lines, EXIT_FAILURE } = require("./lib/qemu");
 
 const BI = require("../kernel/boot-info");
-const FIXTURES = path.resolve(ROOT, "../shared/fixtures/e820");
+const FIXTURES = path.join(ROOT, "test/fixtures/e820");
 const BANNER = "tsk: TypeScript kernel booting";
 const TYPE_NAMES = { 1: "usable", 2: "reserved", 3: "ACPI data", 4: "ACPI NVS", 5: "unusable" };
 

@@ -29,7 +29,7 @@
 // probe(q) finds, in one pass, whether page q is usable and the segment [lo, hi) of boundaries
 // around it; e820NextRun() chains probes, so enumerating every run costs O(boundaries x entries)
 // = O(entries^2) whatever the amount of memory. Rounding per entry means two adjacent usable
-// entries that split a page leave that page out (memreport.py, the referee, does the same).
+// entries that split a page leave that page out (test/oracle/memreport.js, the referee, does the same).
 // The ACPI 3 extended-attributes dword is not consulted (Linux does not use it either; stage 2
 // presets it to 1, "valid", before each call).
 import { peek32 } from "../arch/phys";

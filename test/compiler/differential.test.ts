@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { buildHost, compile } from "../../compiler/src/compile";
+import { i386Command } from "../../scripts/lib/i386-host";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIR = path.join(__dirname, "programs");
@@ -21,7 +22,8 @@ describe("compiler: differential corpus (tsk run vs Node)", () => {
       // And as i386 code, what the kernel runs (gcc predefines other names there, e.g. i386).
       const c = compile([file], "host").c!;
       const exe = buildHost(c, "m32", ["-m32"]);
-      assert.strictEqual(execFileSync(exe, { encoding: "utf8" }).trim(), node);
+      const [cmd, args] = i386Command(exe);
+      assert.strictEqual(execFileSync(cmd, args, { encoding: "utf8" }).trim(), node);
     });
   }
 

@@ -1,6 +1,6 @@
 // The sanitising rules of architecture.md §4, one hand-written map per rule, through the real
 // kernel/mem code on the simulated machine: the printed lines, the counts against the model in
-// test/sim/bios.ts, and memreport.py as the referee.
+// test/sim/bios.ts, and the oracle (test/oracle/memreport.js) as the referee.
 import * as assert from "assert";
 import * as path from "path";
 import { E820Entry, loadMapFile, pagesIn } from "../sim/bios";
@@ -13,7 +13,7 @@ const MiB = 0x100000;
 const GiB = 0x40000000;
 const KEND = 0x200000;
 
-/** Run the map, require success, and check every count against the model and memreport.py. */
+/** Run the map, require success, and check every count against the model and the oracle. */
 function check(entries: E820Entry[], opts: SimOptions = {}) {
   const kernelEnd = opts.kernelEnd ?? KEND;
   const r = simulate(entries, { ...opts, kernelEnd });

@@ -1,5 +1,7 @@
-// QEMU's real E820 maps (../shared/fixtures/e820) through the real kernel/mem code on the simulated
-// machine, with memreport.py as the referee, and `npm run simulate` as a user runs it.
+// QEMU's real E820 maps (test/fixtures/e820, measured) through the real kernel/mem code on the
+// simulated machine, with the oracle (test/oracle/memreport.js) as the referee, and
+// `npm run simulate` as a user runs it. Each fixture is read inside its own test, so a missing file
+// fails that test alone, naming it.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,21 +14,30 @@ import { FIXTURES, ROOT, memreportBatch, memreportCli, fields, expectedLayout } 
 const TYPE_NAMES: Record<number, string> = { 1: "usable", 2: "reserved", 3: "ACPI data", 4: "ACPI NVS", 5: "unusable" };
 const hex16 = (v: bigint) => "0x" + v.toString(16).padStart(16, "0");
 
-const fixtures = fs
-  .readdirSync(FIXTURES)
-  .filter((f) => f.endsWith(".json"))
-  .sort();
+/** The measured maps this suite holds the kernel to (QEMU 7.2, qemu32 CPU). */
+const fixtures = [
+  "qemu-pc-128M.json", "qemu-pc-16M.json", "qemu-pc-1G.json", "qemu-pc-1M.json", "qemu-pc-2M.json",
+  "qemu-pc-3G.json", "qemu-pc-4G.json", "qemu-pc-8G.json", "qemu-q35-1G.json",
+];
+
+/** A fixture's entries; a missing or unreadable file is an error naming it. */
+function fixture(name: string) {
+  const file = path.join(FIXTURES, name);
+  if (!fs.existsSync(file)) throw new Error(`fixture ${path.relative(ROOT, file)} is missing from the repository`);
+  return loadMapFile(file);
+}
 
 describe("mem: QEMU's E820 fixtures", function () {
-  it("the fixtures are there", function () {
-    assert.ok(fixtures.length >= 9, `fixtures in ${FIXTURES}: ${fixtures}`);
+  it("every measured map in test/fixtures/e820 is held to", function () {
+    const present = fs.readdirSync(FIXTURES).filter((f) => f.startsWith("qemu-") && f.endsWith(".json"));
+    assert.deepStrictEqual(present.filter((f) => !fixtures.includes(f)), [], "add new fixtures to the list above");
   });
 
   // The real kernel ends near 0x112000; the simulator's default is 0x200000. Both, per fixture.
   for (const kernelEnd of [0x200000, 0x112000]) {
     for (const name of fixtures) {
-      it(`${name}, kernel end 0x${kernelEnd.toString(16)}: e820 lines, and memreport.py agrees`, function () {
-        const entries = loadMapFile(path.join(FIXTURES, name));
+      it(`${name}, kernel end 0x${kernelEnd.toString(16)}: e820 lines, and the oracle agrees`, function () {
+        const entries = fixture(name);
         const r = simulate(entries, { kernelEnd });
         const want = entries.map((e) => `e820: [mem ${hex16(e.base)}-${hex16(e.base + e.length - 1n)}] ${TYPE_NAMES[e.type]}`);
         assert.deepStrictEqual(
@@ -50,7 +61,7 @@ describe("mem: QEMU's E820 fixtures", function () {
 
   for (const name of ["qemu-pc-16M.json", "qemu-pc-128M.json", "qemu-q35-1G.json"]) {
     it(`${name} --alloc-all: selftest N = free - paging pages`, function () {
-      const entries = loadMapFile(path.join(FIXTURES, name));
+      const entries = fixture(name);
       const r = simulate(entries, { allocAll: true });
       assert.strictEqual(r.exit, null, r.output);
       const mem = fields(r.output, "mem")!;
@@ -66,7 +77,7 @@ describe("mem: npm run simulate", function () {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [path.join(ROOT, "scripts/simulate.js"), ...args], { encoding: "utf8" });
 
-  it("prints the e820/pat/mem lines for a map, exit 0, and memreport.py's CLI accepts them", function () {
+  it("prints the e820/pat/mem lines for a map, exit 0, and the oracle's CLI accepts them", function () {
     const file = path.join(FIXTURES, "qemu-pc-128M.json");
     const r = run(file, "--kernel-end", "0x180000");
     assert.strictEqual(r.status, 0, r.stderr);

@@ -1,5 +1,5 @@
-// Shared by the kernel/mem tests: where the shared fixtures and memreport.py are, running
-// memreport.py (the independent referee) on many simulator outputs in one Python process, parsing
+// Shared by the kernel/mem tests: where the fixtures and the oracle (test/oracle/memreport.js, the
+// independent referee) are, running the oracle on simulator outputs, parsing
 // the contract lines, and the expected layout (PAT placement, free pages) computed independently.
 import * as fs from "fs";
 import * as os from "os";
@@ -8,9 +8,9 @@ import { spawnSync } from "child_process";
 import { E820Entry, mapToJson, usableRanges } from "../sim/bios";
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const SHARED = path.resolve(ROOT, "../shared");
-export const FIXTURES = path.join(SHARED, "fixtures/e820");
-export const MEMREPORT = path.join(SHARED, "tools/memreport.py");
+export const FIXTURES = path.join(ROOT, "test/fixtures/e820");
+export const ORACLE = path.join(ROOT, "test/oracle/memreport.js");
+const oracle = require(ORACLE);
 
 export interface ReportCase {
   entries: E820Entry[];
@@ -18,35 +18,19 @@ export interface ReportCase {
   kernelEnd: number;
 }
 
-const BATCH = `
-import json, sys
-sys.path.insert(0, sys.argv[1])
-import memreport
-out = []
-for case in json.load(sys.stdin):
-    entries = [(int(e["base"], 16), int(e["length"], 16), int(e["type"])) for e in case["map"]]
-    out.append(memreport.check_memory_report(case["log"], entries, kernel_end=case["kernelEnd"]))
-json.dump(out, sys.stdout)
-`;
-
-/** memreport.py's problems for each case (empty list = agrees), in one python3 process. */
+/** The oracle's problems for each case (empty list = agrees). */
 export function memreportBatch(cases: ReportCase[]): string[][] {
-  const input = JSON.stringify(
-    cases.map((c) => ({ map: JSON.parse(mapToJson(c.entries)), log: c.output, kernelEnd: c.kernelEnd })),
-  );
-  const r = spawnSync("python3", ["-c", BATCH, path.dirname(MEMREPORT)], { input, encoding: "utf8", maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`memreport batch failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  return cases.map((c) => oracle.checkReport(c.output, oracle.parseEntries(JSON.parse(mapToJson(c.entries))), { kernelEnd: c.kernelEnd }));
 }
 
-/** Run the memreport.py command line on a map and a log, as a user would. */
+/** Run the oracle's command line on a map and a log, as a user would. */
 export function memreportCli(entries: E820Entry[], output: string, kernelEnd: number): { status: number; stdout: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-mem-"));
   const mapFile = path.join(dir, "map.json");
   const logFile = path.join(dir, "out.log");
   fs.writeFileSync(mapFile, mapToJson(entries));
   fs.writeFileSync(logFile, output);
-  const r = spawnSync("python3", [MEMREPORT, mapFile, logFile, "--kernel-end", "0x" + kernelEnd.toString(16)], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [ORACLE, mapFile, logFile, "--kernel-end", "0x" + kernelEnd.toString(16)], { encoding: "utf8" });
   fs.rmSync(dir, { recursive: true, force: true });
   return { status: r.status ?? -1, stdout: r.stdout + r.stderr };
 }

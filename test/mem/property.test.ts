@@ -90,7 +90,7 @@ describe("mem: properties over random maps", function () {
     );
   });
 
-  it("memreport.py agrees with every one of those runs", function () {
+  it("the oracle agrees with every one of those runs", function () {
     // Batched over the runs of the property above (one Python start, not hundreds); when that
     // test was filtered out (mocha -g) there is nothing to check.
     if (reports.length === 0) this.skip();

@@ -107,7 +107,7 @@ const FOUR_G = 1n << 32n;
 export const PAGE_LIMIT = 0x100000;
 
 /** The sanitised usable pages below 4 GiB as sorted, disjoint, non-adjacent [first, end) page
- *  ranges: the rule of architecture.md §4, computed the obvious way (as memreport.py does). */
+ *  ranges: the rule of docs/architecture.md §4, computed the obvious way (page by page). */
 export function usableRanges(entries: E820Entry[]): Array<[number, number]> {
   const good = entries.filter((e) => e.length > 0n && e.base + e.length <= 1n << 64n);
   let ranges: Array<[number, number]> = [];
@@ -161,7 +161,7 @@ export function inRanges(ranges: Array<[number, number]>, p: number): boolean {
   return lo < ranges.length && ranges[lo][0] <= p;
 }
 
-/** The map as fixture JSON (hex strings), for memreport.py. */
+/** The map as fixture JSON (hex strings), for the oracle. */
 export function mapToJson(entries: E820Entry[]): string {
   return JSON.stringify(entries.map((e) => ({ base: "0x" + e.base.toString(16), length: "0x" + e.length.toString(16), type: e.type })));
 }

@@ -41,10 +41,11 @@ export function isPrelude(sf: ts.SourceFile): boolean {
   return path.resolve(sf.fileName) === PRELUDE;
 }
 
-/** Parse and type-check `entries` with tsc; report its errors; order the modules. */
-export function load(entries: string[], diags: Diagnostics): Loaded {
+/** Parse and type-check `entries` with tsc; report its errors; order the modules. `existing`: a
+ *  program that already holds the entries and the prelude (an editor's), used instead of a new one. */
+export function load(entries: string[], diags: Diagnostics, existing?: ts.Program): Loaded {
   const files = entries.map((e) => path.resolve(e));
-  const program = ts.createProgram([...files, PRELUDE], COMPILER_OPTIONS);
+  const program = existing ?? ts.createProgram([...files, PRELUDE], COMPILER_OPTIONS);
   const checker = program.getTypeChecker();
   for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
   for (const d of program.getGlobalDiagnostics()) diags.addTs(d);

@@ -28,40 +28,49 @@ function projectSources(configPath = path.join(ROOT, "tsconfig.json"), cwd = pro
   return parsed.fileNames.filter((f) => !f.endsWith(".d.ts")).map((f) => path.relative(cwd, f));
 }
 
-function main(argv) {
+/** Runs the command; returns its exit code. `io`: where it runs and writes (tests run it in process). */
+function main(argv, { cwd = process.cwd(), log = console.log, error = console.error } = {}) {
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
+    log(USAGE);
     return 0;
   }
   let config;
   const p = argv.findIndex((a) => a === "-p" || a === "--project");
   if (p >= 0) {
     if (p + 1 >= argv.length || argv.length !== 2) {
-      console.error(`check: -p takes one tsconfig.json and no files\n${USAGE}`);
+      error(`check: -p takes one tsconfig.json and no files\n${USAGE}`);
       return 2;
     }
-    config = path.resolve(argv[p + 1]);
+    config = path.resolve(cwd, argv[p + 1]);
     argv = [];
   }
   const unknown = argv.find((a) => a.startsWith("-"));
   if (unknown) {
-    console.error(`check: unknown option ${unknown}\n${USAGE}`);
+    error(`check: unknown option ${unknown}\n${USAGE}`);
     return 2;
   }
-  const files = argv.length ? argv : projectSources(config);
+  let files = argv;
   if (!files.length) {
-    console.error(`check: ${config ?? "tsconfig.json"} includes no source file`);
+    try {
+      files = projectSources(config, cwd);
+    } catch (e) {
+      error(`check: ${e.message}`);
+      return 2;
+    }
+  }
+  if (!files.length) {
+    error(`check: ${config ?? "tsconfig.json"} includes no source file`);
     return 2;
   }
   const t0 = Date.now();
   const { check } = require("tsk");
-  const { diagnostics, text } = check(files, process.cwd());
+  const { diagnostics, text } = check(files, cwd);
   if (diagnostics.length) {
-    console.error(text);
-    console.error(`check: ${diagnostics.length} diagnostic(s) in ${files.length} file(s) and their imports`);
+    error(text);
+    error(`check: ${diagnostics.length} diagnostic(s) in ${files.length} file(s) and their imports`);
     return 1;
   }
-  console.log(`check: ${files.length} file(s) and their imports follow the subset (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  log(`check: ${files.length} file(s) and their imports follow the subset (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return 0;
 }
 
@@ -74,4 +83,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { projectSources };
+module.exports = { main, projectSources };

@@ -14,29 +14,30 @@ const { emitProgram } = require("../src/emit");
 /**
  * `tsk check files...`: tsc's errors, then the subset's, over the files and everything they import.
  * Returns {diagnostics: [{file, line, col, code, message, start, length}], text} where text is the
- * lines `tsk check` prints (`path(line,col): error CODE: message`, paths relative to cwd).
+ * lines `tsk check` prints (`path(line,col): error CODE: message`); relative paths, in and out, are
+ * relative to cwd.
  */
 function check(files, cwd = process.cwd()) {
   if (!Array.isArray(files) || !files.length) throw new Error("tsk: check needs at least one file");
-  const { diagnostics } = compile(files, "kernel", cwd);
+  const { diagnostics } = compile(files.map((f) => path.resolve(cwd, f)), "kernel", cwd);
   return { diagnostics, text: format(diagnostics, cwd) };
 }
 
 /**
  * The subset's own diagnostics (TSK codes; tsc's are left to the caller, which has them already)
- * that fall in `fileName`, checking it as `tsk check fileName` does: the file and what it imports,
- * all taken from `program`, an existing program that holds them and compiler/lib/prelude.d.ts
- * (an editor's, so nothing is parsed again). Throws on a compiler failure; the caller decides.
+ * for `files` checked together, as `tsk check files...` checks them: the files and what they import,
+ * all taken from `program`, an existing program that holds them and compiler/lib/prelude.d.ts (an
+ * editor's, so nothing is parsed again). Each diagnostic has its file, line, col, code, message,
+ * start and length. Throws on a compiler failure; the caller decides what to do with it.
  */
-function subsetDiagnostics(program, fileName) {
-  const file = path.resolve(fileName);
+function subsetDiagnostics(program, files) {
   if (!program.getSourceFile(PRELUDE)) {
     throw new Error(`tsk: the program does not include ${PRELUDE} (the subset's types): add it to tsconfig.json's "include"`);
   }
   const diags = new Diagnostics();
-  const loaded = load([file], diags, program);
+  const loaded = load(files.map((f) => path.resolve(f)), diags, program);
   emitProgram(loaded, diags, "kernel");
-  return diags.list.filter((d) => d.code.startsWith("TSK") && path.resolve(d.file) === file);
+  return diags.list.filter((d) => d.code.startsWith("TSK"));
 }
 
 module.exports = {

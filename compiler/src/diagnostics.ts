@@ -40,6 +40,9 @@ export interface Diagnostic {
   col: number; // 1-based
   code: string; // TSKnnnn or TSnnnn
   message: string;
+  /** The offending text as offsets into the file (editors underline it), when there is a file. */
+  start?: number;
+  length?: number;
 }
 
 /** Diagnostics are one line each (problem matchers read line by line): source quoted in a message
@@ -55,8 +58,9 @@ export class Diagnostics {
   /** Report `message` at `node` under rule `code`. */
   error(node: ts.Node, code: Code, message: string): void {
     const sf = node.getSourceFile();
-    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    this.push({ file: sf.fileName, line: line + 1, col: character + 1, code, message: oneLine(message) });
+    const start = node.getStart(sf);
+    const { line, character } = sf.getLineAndCharacterOfPosition(start);
+    this.push({ file: sf.fileName, line: line + 1, col: character + 1, code, message: oneLine(message), start, length: node.end - start });
   }
 
   /** Take tsc's own diagnostics, in the same shape. */
@@ -64,7 +68,7 @@ export class Diagnostics {
     const message = oneLine(ts.flattenDiagnosticMessageText(d.messageText, " "));
     if (d.file && d.start !== undefined) {
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      this.push({ file: d.file.fileName, line: line + 1, col: character + 1, code: `TS${d.code}`, message });
+      this.push({ file: d.file.fileName, line: line + 1, col: character + 1, code: `TS${d.code}`, message, start: d.start, length: d.length ?? 0 });
     } else {
       this.push({ file: "", line: 0, col: 0, code: `TS${d.code}`, message });
     }

@@ -41,13 +41,18 @@ export function isPrelude(sf: ts.SourceFile): boolean {
   return path.resolve(sf.fileName) === PRELUDE;
 }
 
-/** Parse and type-check `entries` with tsc; report its errors; order the modules. */
-export function load(entries: string[], diags: Diagnostics): Loaded {
+/** Parse and type-check `entries` with tsc; report its errors; order the modules. `existing`: a
+ *  program that already holds the entries and the prelude (an editor's), used instead of a new one;
+ *  its owner shows tsc's errors already, so they are not collected (a full check of every imported
+ *  module per keystroke would be most of the editor's cost). */
+export function load(entries: string[], diags: Diagnostics, existing?: ts.Program): Loaded {
   const files = entries.map((e) => path.resolve(e));
-  const program = ts.createProgram([...files, PRELUDE], COMPILER_OPTIONS);
+  const program = existing ?? ts.createProgram([...files, PRELUDE], COMPILER_OPTIONS);
   const checker = program.getTypeChecker();
-  for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
-  for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
+  if (!existing) {
+    for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
+    for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
+  }
 
   const modules: ts.SourceFile[] = [];
   const state = new Map<string, "visiting" | "done">();
@@ -55,8 +60,10 @@ export function load(entries: string[], diags: Diagnostics): Loaded {
   const visit = (sf: ts.SourceFile): void => {
     if (state.has(sf.fileName)) return;
     state.set(sf.fileName, "visiting");
-    for (const d of program.getSyntacticDiagnostics(sf)) diags.addTs(d);
-    for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
+    if (!existing) {
+      for (const d of program.getSyntacticDiagnostics(sf)) diags.addTs(d);
+      for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
+    }
     if (!isIntrinsicsModule(sf)) {
       const deps = importsOf(sf, program, diags);
       imports.set(sf, deps);

@@ -1,7 +1,7 @@
 // The in-kernel tests (kernel/**/*.ktest.ts) in QEMU, each reported as its own mocha test.
 //
 // The test image (scripts/lib/ktest.js) runs every test and prints KTAP (kernel/test/ktap.ts). One
-// boot serves the whole suite: the serial lines are parsed as they stream (test/lib/ktap.js) and
+// boot serves the whole suite: the serial lines are parsed as they stream (scripts/lib/ktap.js) and
 // each mocha test waits for its own result line, so results appear as the kernel produces them. A
 // test fails with its KTAP diagnostics (expected/actual, the .ts line); a crash, hang (timeout),
 // wrong exit code or unmet plan fails whatever is left, with the serial log.
@@ -20,7 +20,7 @@ const os = require("os");
 const path = require("path");
 const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
 const { boot, describeExit, EXIT_SUCCESS, EXIT_FAILURE, withLog } = require("./lib/qemu");
-const { KtapParser } = require("./lib/ktap");
+const { KtapParser } = require("../scripts/lib/ktap");
 
 const TIMEOUT = 120000;
 

@@ -1,14 +1,16 @@
 // The build pipeline as a module: kernel .ts -> C (tsk) -> i386 object (gcc) -> ELF (ld, with the
 // entry stub) -> flat binary (objcopy) -> disk image (stage 1 + stage 2 + kernel). scripts/build.js,
 // scripts/start.js, the tests and later images (test kernel, benchmarks) all build through here.
-// Each step prints one `[build] <step> <from> -> <to>` line; a failing step throws a BuildError
-// carrying the tool's own output.
+// Each step that runs prints one `[build] <step> <from> -> <to>` line; steps whose inputs did not
+// change are skipped (scripts/lib/steps.js). A failing step throws a BuildError carrying the tool's
+// own output.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const bootInfo = require("../gen-boot-info");
 const lines = require("./lines");
+const { Steps, filesUnder } = require("./steps");
 
 const ROOT = path.resolve(__dirname, "../..");
 const SECTOR = 512;
@@ -115,77 +117,137 @@ function makeImage({ stage1, stage2, kernel, out }) {
 
 const stepLogger = (log) => (name, text) => log && log(`[build] ${name.padEnd(7)} ${text}`);
 
-/** build/boot-info.inc from kernel/boot-info.ts. */
-function genBootInfo(dir, step) {
-  const inc = path.join(dir, "boot-info.inc");
-  step("gen", `kernel/boot-info.ts -> ${rel(inc)}`);
-  try {
-    bootInfo.generate(inc);
-  } catch (e) {
-    throw new BuildError(`gen-boot-info: ${e.message}`);
-  }
+/** What the kernel header and sizes say, for a build whose image step had nothing to do. */
+function imageInfo(kernel, image) {
+  const layout = loaderLayout();
+  const k = fs.readFileSync(kernel);
+  return { kernelBytes: k.length, kernelEnd: k.readUInt32LE(layout.KHDR_END), imageBytes: fs.statSync(image).size };
 }
 
-function nasm(src, format, dst, dir, step) {
-  step("nasm", `${src} -> ${rel(dst)}`);
-  run("nasm", ["-f", format, "-Werror", `-I${dir}/`, "-Iboot/", src, "-o", dst]);
+/** The NASM include files every assembly step may read. */
+const includes = (dir) => filesUnder([path.join(ROOT, "boot"), dir], (f) => f.endsWith(".inc"));
+
+/** build/boot-info.inc from kernel/boot-info.ts. */
+function genBootInfo(dir, steps) {
+  const inc = path.join(dir, "boot-info.inc");
+  steps.step("gen:boot-info", {
+    name: "gen", text: `kernel/boot-info.ts -> ${rel(inc)}`, outputs: [inc],
+    inputs: [bootInfo.SOURCE, path.join(ROOT, "scripts/gen-boot-info.js")],
+  }, () => {
+    try {
+      bootInfo.generate(inc);
+    } catch (e) {
+      throw new BuildError(`gen-boot-info: ${e.message}`);
+    }
+  });
+}
+
+function nasm(src, format, dst, dir, steps) {
+  const args = ["-f", format, "-Werror", `-I${dir}/`, "-Iboot/", src, "-o", dst];
+  steps.step(`nasm:${rel(dst)}`, {
+    name: "nasm", text: `${src} -> ${rel(dst)}`, outputs: [dst],
+    inputs: [path.resolve(ROOT, src), ...includes(dir)], key: args.join(" "),
+  }, () => run("nasm", args));
 }
 
 /** Assembles stage 1 and stage 2 into `dir` (needs no kernel): {stage1, stage2} paths. */
 function buildLoader({ dir = "build", log = console.log } = {}) {
   dir = path.resolve(ROOT, dir);
-  const step = stepLogger(log);
   checkTools(["nasm"]);
   fs.mkdirSync(dir, { recursive: true });
-  genBootInfo(dir, step);
-  return assembleLoader(dir, step);
+  const steps = new Steps(dir, stepLogger(log));
+  genBootInfo(dir, steps);
+  return assembleLoader(dir, steps);
 }
 
-function assembleLoader(dir, step) {
+function assembleLoader(dir, steps) {
   const stage1 = path.join(dir, "stage1.bin");
   const stage2 = path.join(dir, "stage2.bin");
-  nasm("boot/stage1.asm", "bin", stage1, dir, step);
-  nasm("boot/stage2.asm", "bin", stage2, dir, step);
+  nasm("boot/stage1.asm", "bin", stage1, dir, steps);
+  nasm("boot/stage2.asm", "bin", stage2, dir, steps);
   return { stage1, stage2 };
 }
 
+/** gcc flags of the kernel. -fno-omit-frame-pointer and -fno-optimize-sibling-calls: every call
+ *  leaves a frame on the ebp chain, so kernel/arch/fault.ts's stack walk (and gdb's backtrace) miss
+ *  no caller. -fno-delete-null-pointer-checks: address 0 is an address like any other to a kernel
+ *  (as in Linux's build); without it gcc deletes `load32(0)` as undefined behaviour, silently. */
+const KERNEL_CFLAGS = ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
+  "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
+  "-fno-delete-null-pointer-checks", "-nostdlib", "-O2", "-gdwarf-4", "-Icompiler/runtime"];
+
+/** The .ts files a kernel entry may compile from (its directory's tree and kernel/) and the
+ *  compiler's own files: a superset of what tsk reads, so an edit anywhere in them re-runs tsk;
+ *  when the C comes out the same, the chain stops at the next step. */
+function tskInputs(entry) {
+  const ts = (f) => f.endsWith(".ts");
+  return [
+    ...filesUnder([path.dirname(path.resolve(ROOT, entry)), path.join(ROOT, "kernel")], ts),
+    ...filesUnder(["src", "lib", "runtime", "node"].map((d) => path.join(ROOT, "compiler", d))),
+  ];
+}
+
+/** kernel .ts -> C, in this process (a `tsk emit` child would load TypeScript a second time). */
+function compileKernel(entry, kernelC) {
+  const tsk = require("../../compiler/node/api");
+  const r = tsk.compile([path.resolve(ROOT, entry)], "kernel", ROOT);
+  if (!r.c) throw new BuildError(`tsk found errors in ${rel(entry)} and what it imports:\n${tsk.format(r.diagnostics, ROOT)}`);
+  fs.writeFileSync(kernelC, r.c);
+}
+
 /**
- * Builds a bootable image from a kernel entry module.
+ * Builds a bootable image from a kernel entry module, incrementally: each step re-runs only when
+ * what it reads changed (scripts/lib/steps.js); with nothing changed nothing runs.
  * entry: the .ts module exporting kmain; dir: where intermediate files go; image: the disk image;
  * cSource: use this C file instead of compiling `entry` (tests of the pipeline itself);
  * log: progress line sink (default: stdout; null for silence).
+ * Returns {image, kernelBytes, kernelEnd, imageBytes, upToDate, ran: [step ids]}.
  */
 function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = console.log } = {}) {
   dir = path.resolve(ROOT, dir);
   image = path.resolve(ROOT, image || path.join(dir, "tsk.img"));
   const out = (name) => path.join(dir, name);
-  const step = stepLogger(log);
   checkTools(["gcc", "ld", "objcopy", "nasm", "objdump", "addr2line", "nm"]);
   fs.mkdirSync(dir, { recursive: true });
+  const steps = new Steps(dir, stepLogger(log));
 
-  genBootInfo(dir, step);
+  genBootInfo(dir, steps);
   const kernelC = cSource ? path.resolve(ROOT, cSource) : out("kernel.c");
   if (!cSource) {
-    step("tsk", `${rel(entry)} -> ${rel(kernelC)}`);
-    if (!fs.existsSync(path.join(ROOT, "compiler/bin/tsk.js"))) {
-      throw new BuildError("compiler/bin/tsk.js is missing: the tsk compiler is needed to build the kernel");
-    }
-    run(process.execPath, ["compiler/bin/tsk.js", "emit", rel(entry), "-o", kernelC], "tsk");
+    steps.step("tsk", {
+      name: "tsk", text: `${rel(entry)} -> ${rel(kernelC)}`, outputs: [kernelC],
+      inputs: tskInputs(entry), key: rel(entry),
+    }, () => compileKernel(entry, kernelC));
   }
-  step("gcc", `${rel(kernelC)} -> ${rel(out("kernel.o"))}`);
-  // -fno-omit-frame-pointer and -fno-optimize-sibling-calls: every call leaves a frame on the ebp
-  // chain, so kernel/arch/fault.ts's stack walk (and gdb's backtrace) miss no caller.
-  // -fno-delete-null-pointer-checks: address 0 is an address like any other to a kernel (as in
-  // Linux's build); without it gcc deletes `load32(0)` as undefined behaviour, silently.
-  run("gcc", ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
-    "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
-    "-fno-delete-null-pointer-checks", "-nostdlib", "-O2", "-gdwarf-4", "-Icompiler/runtime", "-c", kernelC, "-o", out("kernel.o")]);
-  nasm("kernel/arch/entry.asm", "elf32", out("entry.o"), dir, step);
-  nasm("kernel/arch/idt.asm", "elf32", out("idt.o"), dir, step);
+  const gccArgs = [...KERNEL_CFLAGS, "-c", kernelC, "-o", out("kernel.o")];
+  steps.step("gcc", {
+    name: "gcc", text: `${rel(kernelC)} -> ${rel(out("kernel.o"))}`, outputs: [out("kernel.o")],
+    inputs: [kernelC, ...filesUnder([path.join(ROOT, "compiler/runtime")])], key: gccArgs.join(" "),
+  }, () => run("gcc", gccArgs));
+  nasm("kernel/arch/entry.asm", "elf32", out("entry.o"), dir, steps);
+  nasm("kernel/arch/idt.asm", "elf32", out("idt.o"), dir, steps);
+  const objects = [out("entry.o"), out("idt.o"), out("kernel.o")];
+  steps.step("link", {
+    name: "ld", text: `${objects.map(rel).join(" ")} + line table -> ${rel(out("kernel.elf"))}, ${rel(out("kernel.bin"))}`,
+    outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin")],
+    inputs: [...objects, path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"), bootInfo.SOURCE],
+  }, () => link(dir, objects));
+  const { stage1, stage2 } = assembleLoader(dir, steps);
+  let info;
+  steps.step(`image:${rel(image)}`, {
+    name: "image", text: `stage1 + stage2 + kernel -> ${rel(image)}`, outputs: [image],
+    inputs: [stage1, stage2, out("kernel.bin"), path.join(ROOT, "boot/layout.inc")],
+  }, () => (info = makeImage({ stage1, stage2, kernel: out("kernel.bin"), out: image })));
+  if (!steps.ran.length && log) log(`[build] up to date: ${rel(image)}`);
+  return { image, ...(info || imageInfo(out("kernel.bin"), image)), upToDate: !steps.ran.length, ran: steps.ran };
+}
+
+/** ld, the line table from the first link's DWARF, the second link with it, objcopy. */
+function link(dir, objects) {
+  const out = (name) => path.join(dir, name);
   const { KERNEL_BASE } = require(bootInfo.SOURCE);
   const libgcc = libgcc32();
-  const objects = [out("entry.o"), out("idt.o"), out("kernel.o")];
-  const link = () => run("ld", ["-m", "elf_i386", "-T", "linker/kernel.ld", "--defsym",
+  const ld = () => run("ld", ["-m", "elf_i386", "-T", "linker/kernel.ld", "--defsym",
     `KERNEL_BASE=0x${KERNEL_BASE.toString(16)}`, "-o", out("kernel.elf"), ...objects, out("lines.o"),
     ...(libgcc ? [libgcc] : [])]);
   // Two links: the first with an empty line table, from whose DWARF the table is made; the second
@@ -197,9 +259,7 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
   };
   fs.writeFileSync(linesBin, Buffer.alloc(0));
   assembleLines();
-  step("ld", `${objects.map(rel).join(" ")} -> ${rel(out("kernel.elf"))}`);
-  link();
-  step("lines", `${rel(out("kernel.elf"))} -> ${rel(linesBin)}`);
+  ld();
   let table;
   try {
     table = lines.lineTable(out("kernel.elf"), { root: ROOT });
@@ -209,54 +269,14 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
   fs.writeFileSync(linesBin, table);
   const before = lines.textSymbols(out("kernel.elf"));
   assembleLines();
-  step("ld", `... + ${rel(out("lines.o"))} -> ${rel(out("kernel.elf"))}`);
-  link();
+  ld();
   if (lines.textSymbols(out("kernel.elf")) !== before) {
     throw new BuildError("the line table moved code: .tsk_lines must stay after .text in linker/kernel.ld");
   }
-  step("objcopy", `${rel(out("kernel.elf"))} -> ${rel(out("kernel.bin"))}`);
   run("objcopy", ["-O", "binary", out("kernel.elf"), out("kernel.bin")]);
-  const { stage1, stage2 } = assembleLoader(dir, step);
-  step("image", `stage1 + stage2 + kernel -> ${rel(image)}`);
-  const result = { image, ...makeImage({ stage1, stage2, kernel: out("kernel.bin"), out: image }) };
-  fs.writeFileSync(stampFile(image), JSON.stringify(stamp({ entry, cSource })));
-  return result;
 }
 
-// What an image was built from, so buildIfNeeded never takes an image built from other sources
-// (e.g. `--c stub.c`) for an up-to-date one.
-const stampFile = (image) => `${image}.json`;
-const stamp = ({ entry = "kernel/main.ts", cSource }) => ({ entry: rel(entry), cSource: cSource ? rel(cSource) : null });
+/** The same as build(): every build is incremental now (kept for its callers). */
+const buildIfNeeded = (opts = {}) => build(opts);
 
-/** Newest mtime (ms) of the files under `paths`, node_modules and build output skipped. */
-function newestMtime(paths) {
-  let newest = 0;
-  const visit = (p) => {
-    let st;
-    try { st = fs.statSync(p); } catch { return; }
-    if (st.isDirectory()) {
-      for (const name of fs.readdirSync(p)) if (name !== "node_modules" && name !== "build") visit(path.join(p, name));
-    } else newest = Math.max(newest, st.mtimeMs);
-  };
-  paths.forEach((p) => visit(path.resolve(ROOT, p)));
-  return newest;
-}
-
-/** Builds unless the image is newer than every input (boot/ kernel/ linker/ compiler/, the build). */
-function buildIfNeeded(opts = {}) {
-  const image = path.resolve(ROOT, opts.image || path.join(opts.dir || "build", "tsk.img"));
-  const inputs = ["boot", "kernel", "linker", "compiler", "scripts/lib", "scripts/gen-boot-info.js",
-    path.dirname(opts.entry || "kernel/main.ts"), ...(opts.cSource ? [opts.cSource] : [])];
-  let same = false;
-  try {
-    same = JSON.stringify(JSON.parse(fs.readFileSync(stampFile(image), "utf8"))) === JSON.stringify(stamp(opts));
-  } catch {}
-  if (same && fs.existsSync(image) && fs.statSync(image).mtimeMs >= newestMtime(inputs)) {
-    const log = opts.log === undefined ? console.log : opts.log;
-    if (log) log(`[build] up to date: ${rel(image)}`);
-    return { image, upToDate: true };
-  }
-  return build(opts);
-}
-
-module.exports = { build, buildIfNeeded, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };
+module.exports = { build, buildIfNeeded, KERNEL_CFLAGS, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };

@@ -1,0 +1,79 @@
+// Incremental build steps, keyed by content: a step runs only when the digest of what it reads (its
+// command line and its input files' bytes) differs from the digest recorded the last time it
+// produced its outputs, or when an output is missing. The records live in <build dir>/steps.json.
+//
+// Content rather than modification times: checking out a branch, `touch`ing a file or a clock step
+// must neither skip a needed step nor redo the whole build; and a step whose output comes out
+// byte-identical (a comment edited in a .ts file gives the same C) stops the chain there, because
+// the next step's digest is unchanged.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+class Steps {
+  /** dir: the build directory; log(name, text): called for each step that runs. */
+  constructor(dir, log) {
+    this.file = path.join(dir, "steps.json");
+    this.log = log;
+    this.ran = [];
+    try {
+      this.records = JSON.parse(fs.readFileSync(this.file, "utf8"));
+    } catch {
+      this.records = {};
+    }
+  }
+
+  /**
+   * Runs `fn` unless step `id` is up to date. inputs: files whose bytes it reads; key: anything
+   * else it depends on (arguments, flags), as a string; outputs: files it writes.
+   * Returns true when it ran.
+   */
+  step(id, { name, text, inputs = [], key = "", outputs }, fn) {
+    const hash = crypto.createHash("sha256").update(`${id}\0${key}\0`);
+    for (const file of inputs) {
+      hash.update(`${file}\0`);
+      try {
+        hash.update(fs.readFileSync(file));
+      } catch {
+        hash.update("\0missing\0");
+      }
+    }
+    const digest = hash.digest("hex");
+    if (this.records[id] === digest && outputs.every((f) => fs.existsSync(f))) return false;
+    this.log(name, text);
+    delete this.records[id];
+    this.save(); // a step that fails half-way must run again next time
+    fn();
+    this.records[id] = digest;
+    this.save();
+    this.ran.push(id);
+    return true;
+  }
+
+  save() {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(this.records, null, 1));
+    fs.renameSync(tmp, this.file);
+  }
+}
+
+/** Every file under `dirs` (recursively) whose name passes `filter`, sorted. */
+function filesUnder(dirs, filter = () => true) {
+  const out = [];
+  const visit = (p) => {
+    let st;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(p)) if (name !== "node_modules" && name !== "build") visit(path.join(p, name));
+    } else if (filter(p)) out.push(p);
+  };
+  dirs.forEach(visit);
+  return [...new Set(out)].sort();
+}
+
+module.exports = { Steps, filesUnder };

@@ -45,12 +45,21 @@ class Assembler {
     this.symbols = new Map(); // name -> {name, section | null, value, extern, global, weak, type}
     this.symbolOrder = []; // NASM's symbol table order: first declaration or definition
     this.org = null;
+    this.warnings = []; // [AsmError] of the final pass (and of parsing), printed as warnings
+  }
+
+  /** A NASM warning: an error under -Werror (opts.werror), else kept in this.warnings. */
+  warn(file, line, message, flag) {
+    if (this.opts.werror) throw new AsmError(file, line, `${message} [-w+error=${flag}]`);
+    const w = new AsmError(file, line, `${message} [-w+${flag}]`);
+    w.warning = true;
+    (this.passWarnings || this.warnings).push(w);
   }
 
   run() {
     const pre = new Preprocessor({ ...this.opts, readFile: this.readFile, cwd: this.cwd });
     const lines = pre.run(this.opts.file);
-    const parser = new Parser();
+    const parser = new Parser((file, line, message, flag) => this.warn(file, line, message, flag));
     const stmts = [];
     for (const l of lines) stmts.push(...parser.line(l));
     this.stmts = stmts;
@@ -61,8 +70,11 @@ class Assembler {
       if (!changed && pass > 1) break;
     }
     this.passes = pass;
+    this.warnings.push(...this.passWarnings);
+    this.passWarnings = null;
     this.finish();
-    const out = { sections: this.sectionOrder, symbols: this.symbolOrder, file: this.opts.file, org: this.org || 0n };
+    const out = { sections: this.sectionOrder, symbols: this.symbolOrder, file: this.opts.file, org: this.org || 0n,
+      warn: (file, line, message, flag) => this.warn(file, line, message, flag) };
     return this.format === "bin" ? writeBin(out) : writeElf32(out);
   }
 
@@ -94,6 +106,7 @@ class Assembler {
     this.bits = this.format === "bin" ? 16 : 32;
     this.changed = false;
     this.defined = new Set();
+    this.passWarnings = [];
     for (const st of this.stmts) {
       try {
         this.statement(st);
@@ -146,7 +159,8 @@ class Assembler {
     return s;
   }
 
-  statement(st) {
+  /** Lays out (and encodes) one statement; `here` is `$` when inside a `times` line. */
+  statement(st, here = null) {
     const err = (m) => new AsmError(st.file, st.line, m);
     switch (st.kind) {
       case "label": {
@@ -201,7 +215,7 @@ class Assembler {
         const pad = (n - (sec.size % n)) % n;
         if (st.bss || sec.nobits) {
           if (!st.bss && pad && sec.nobits) throw err("`align' pads with nop, which a nobits section cannot hold: use `alignb'");
-          this.reserve(sec, pad, st);
+          this.reserve(sec, pad, st, false); // nasm does not warn for alignb's zeroing
         } else this.emit(sec, Buffer.alloc(Number(pad), 0x90), [], st);
         return;
       }
@@ -211,7 +225,10 @@ class Assembler {
           if (this.pastFirst()) throw err(`TIMES value ${count} is negative`);
           return;
         }
-        for (let k = 0n; k < count; k++) this.statement(st.body);
+        // `$` in the repeated line is the start of the whole `times` line, as in NASM
+        const sec = this.current(st);
+        const here = { v: sec.size, base: sec, unknown: false };
+        for (let k = 0n; k < count; k++) this.statement(st.body, here);
         return;
       }
       case "res": {
@@ -220,9 +237,9 @@ class Assembler {
         this.reserve(this.current(st), count * BigInt(st.unit), st);
         return;
       }
-      case "data": return this.data(st);
+      case "data": return this.data(st, here);
       case "incbin": return this.incbin(st);
-      case "insn": return this.insn(st);
+      case "insn": return this.insn(st, here);
       default: throw err(`internal: unknown statement ${st.kind}`);
     }
   }
@@ -231,8 +248,9 @@ class Assembler {
     return this.passNo > 1;
   }
 
-  reserve(sec, n, st) {
+  reserve(sec, n, st, warn = true) {
     if (sec.nobits) { sec.size += n; return; }
+    if (n && warn) this.warn(st.file, st.line, `uninitialized space declared in ${sec.name} section: zeroing`, "zeroing");
     this.emit(sec, Buffer.alloc(Number(n)), [], st);
   }
 
@@ -247,8 +265,10 @@ class Assembler {
     sec.size += BigInt(bytes.length);
   }
 
-  data(st) {
+  data(st, lineStart) {
     const sec = this.current(st);
+    // `$` is the start of the line for every item
+    const here = lineStart || { v: sec.size, base: sec, unknown: false };
     const bytes = [];
     const fixups = [];
     for (const it of st.items) {
@@ -258,7 +278,6 @@ class Assembler {
         while (bytes.length % st.unit) bytes.push(0);
         continue;
       }
-      const here = { v: sec.size + BigInt(bytes.length), base: sec, unknown: false };
       const val = this.value(it.expr, st, here);
       fixups.push({ at: bytes.length, size: st.unit, val, pcrel: false, data: true });
       for (let k = 0; k < st.unit; k++) bytes.push(0);
@@ -283,10 +302,11 @@ class Assembler {
     this.emit(sec, data.subarray(skip, skip + Math.min(len, data.length - skip)), [], st);
   }
 
-  insn(st) {
+  insn(st, lineStart) {
     const sec = this.current(st);
-    const here = { v: sec.size, base: sec, unknown: false };
-    const { bytes, fixups } = encode(st, { bits: this.bits, here, value: (n) => this.value(n, st, here) });
+    const here = lineStart || { v: sec.size, base: sec, unknown: false };
+    const at = { v: sec.size, base: sec, unknown: false };
+    const { bytes, fixups } = encode(st, { bits: this.bits, here, at, value: (n) => this.value(n, st, here) });
     this.emit(sec, bytes, fixups, st);
   }
 
@@ -306,9 +326,15 @@ class Assembler {
   }
 }
 
-/** Assembles one source file; returns the output file's bytes. */
+/**
+ * Assembles one source file; returns the output file's bytes. opts.onWarning(AsmError) receives
+ * NASM's warnings (with opts.werror they are errors instead).
+ */
 function assemble(opts) {
-  return new Assembler(opts).run();
+  const a = new Assembler(opts);
+  const out = a.run();
+  if (opts.onWarning) a.warnings.forEach(opts.onWarning);
+  return out;
 }
 
 module.exports = { assemble, Assembler };

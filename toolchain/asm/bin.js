@@ -4,7 +4,7 @@
 const { AsmError } = require("./errors");
 const { put, checkRange, relative } = require("./fixup");
 
-function writeBin({ sections, org }) {
+function writeBin({ sections, org, warn }) {
   const sec = sections[0];
   if (!sec) return Buffer.alloc(0);
   const buf = Buffer.from(sec.data);
@@ -18,7 +18,7 @@ function writeBin({ sections, org }) {
       relative(f, v);
     } else {
       v = val.base ? org + val.v : val.v;
-      checkRange(f, v);
+      checkRange(f, v, warn);
     }
     put(buf, pos, f.size, v);
   }

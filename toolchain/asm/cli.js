@@ -12,7 +12,7 @@ const USAGE = "usage: cli.js -f bin|elf32 [-I dir/] [-DNAME[=value]] [-Werror] s
 
 /** argv (without node and the script) -> {format, includeDirs, defines, src, out}. */
 function parseArgs(argv) {
-  const o = { format: "bin", includeDirs: [], defines: {}, src: null, out: null };
+  const o = { format: "bin", includeDirs: [], defines: {}, src: null, out: null, werror: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (flag) => {
@@ -29,7 +29,7 @@ function parseArgs(argv) {
       if (eq < 0) o.defines[d] = "";
       else o.defines[d.slice(0, eq)] = d.slice(eq + 1);
     } else if (a.startsWith("-o")) o.out = value("-o");
-    else if (a === "-Werror") { /* every diagnostic of this assembler is already an error */ }
+    else if (a === "-Werror") o.werror = true;
     else if (a.startsWith("-")) throw new Error(`unrecognised option \`${a}'`);
     else if (o.src) throw new Error(`more than one input file specified (\`${o.src}' and \`${a}')`);
     else o.src = a;
@@ -51,7 +51,8 @@ function main(argv) {
     return 1;
   }
   try {
-    const bytes = assemble({ file: o.src, format: o.format, includeDirs: o.includeDirs, defines: o.defines, cwd: process.cwd() });
+    const bytes = assemble({ file: o.src, format: o.format, includeDirs: o.includeDirs, defines: o.defines, werror: o.werror,
+      cwd: process.cwd(), onWarning: (w) => process.stderr.write(`${w.format()}\n`) });
     fs.writeFileSync(o.out, bytes);
     return 0;
   } catch (e) {

@@ -71,7 +71,7 @@ class StrTab {
   }
 }
 
-function writeElf32({ sections, symbols, file }) {
+function writeElf32({ sections, symbols, file, warn }) {
   // symbol table
   const strtab = new StrTab();
   const fileName = strtab.add(file);
@@ -118,7 +118,7 @@ function writeElf32({ sections, symbols, file }) {
         relocs.push({ offset: pos, sym: symIndex.get(val.base), type: R_386_32 });
       } else {
         v = val.v;
-        checkRange(f, v);
+        checkRange(f, v, warn);
       }
       put(buf, pos, f.size, v);
     }

@@ -7,7 +7,7 @@
 //
 // encode(ins, env) -> {bytes, fixups}; a fixup {at, size, val, pcrel} is a field the assembler fills
 // once values are final (a label's address, a relocation, or a jump displacement).
-// env: {bits, value(node) -> {v, base, unknown}, here: value of `$` (the instruction's start)}.
+// env: {bits, value(node) -> {v, base, unknown}, at: the instruction's address (section-relative)}.
 "use strict";
 const { modrm, addressSize, EncodeError } = require("./modrm");
 
@@ -145,7 +145,7 @@ class Encoding {
   run() {
     const { mnem, ops } = this.ins;
     const n = ops.length;
-    if (mnem in PLAIN) {
+    if (mnem in PLAIN && !(n && /^ret/.test(mnem))) {
       if (n) this.fail();
       this.body.push(...PLAIN[mnem]);
       return;
@@ -445,9 +445,9 @@ class Encoding {
   /** Whether a rel8 reaches `target` from an instruction of `shortLen` bytes at `$`. */
   shortReaches(target, shortLen) {
     if (target.unknown) return true; // optimistic in the first pass, as NASM
-    const here = this.env.here;
-    if (target.base !== here.base) return false;
-    const delta = target.v - (here.v + BigInt(shortLen));
+    const at = this.env.at; // where the instruction really starts (`$` may be a `times` line's start)
+    if (target.base !== at.base) return false;
+    const delta = target.v - (at.v + BigInt(shortLen));
     return delta >= -128n && delta <= 127n;
   }
 
@@ -558,4 +558,15 @@ class Encoding {
   }
 }
 
-module.exports = { encode, EncodeError };
+// Operand-less instructions this encoder does not support: alone on a line they must be reported as
+// unsupported, not taken for a label without a colon.
+const UNSUPPORTED_BARE = new Set(("aaa aas daa das xlat xlatb cpuid rdtsc rdtscp rdmsr wrmsr rdpmc invd wbinvd clts ud2 " +
+  "pause wait fwait fninit finit fnclex fclex emms lfence mfence sfence sysenter sysexit syscall sysret rsm int1 " +
+  "icebp salc cmpsq movsq stosq lodsq scasq cqo cdqe iretq pushfq popfq swapgs monitor mwait xgetbv").split(" "));
+
+/** Whether `word` (lower case) is a mnemonic, supported or not, so a lone word is no label. */
+function isMnemonic(word) {
+  return word in PLAIN || word in SIZED || UNSUPPORTED_BARE.has(word) || /^(ret|retn|retf)$/.test(word);
+}
+
+module.exports = { encode, isMnemonic, EncodeError };

@@ -1,5 +1,6 @@
-// The one error type of the assembler: a message tied to a source file and line, printed as NASM
-// prints its errors (`file:line: error: message`), so editors and the build report it the same way.
+// The one diagnostic type of the assembler: a message tied to a source file and line, printed as NASM
+// prints them (`file:line: error: message`, or `warning:` when .warning is set), so editors and the
+// build report it the same way.
 "use strict";
 
 class AsmError extends Error {
@@ -11,7 +12,8 @@ class AsmError extends Error {
 
   /** `boot/stage1.asm:12: error: ...` (no line number for a file that could not be opened). */
   format() {
-    return this.line ? `${this.file}:${this.line}: error: ${this.message}` : `${this.file}: error: ${this.message}`;
+    const kind = this.warning ? "warning" : "error";
+    return this.line ? `${this.file}:${this.line}: ${kind}: ${this.message}` : `${this.file}: ${kind}: ${this.message}`;
   }
 }
 

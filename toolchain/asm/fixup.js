@@ -1,5 +1,5 @@
 // Filling in the fields the encoder left open, shared by the output formats: the range checks NASM
-// makes (its warnings are errors under the build's -Werror) and little-endian writes of BigInts.
+// makes (warnings that truncate, errors under the build's -Werror) and little-endian writes.
 "use strict";
 const { AsmError } = require("./errors");
 
@@ -18,15 +18,13 @@ const NAMES = { 1: "byte", 2: "word", 4: "dword", 8: "qword" };
  * Checks that a plain value fits its field (signed or unsigned reading), as NASM's number-overflow
  * warnings do; the encoder already checked sign-extended imm8 and disp8 choices.
  */
-function checkRange(f, v) {
+function checkRange(f, v, warn) {
   if (f.size === 8 || f.signedByte) return;
   if (f.disp && f.size === 1) return;
   const bits = BigInt(f.size * 8);
   const lo = -(1n << (bits - 1n));
   const hi = (1n << bits) - 1n;
-  if (v < lo || v > hi) {
-    throw new AsmError(f.file, f.line, `${f.data ? `${NAMES[f.size]} data` : `${NAMES[f.size]} value`} exceeds bounds (${v})`);
-  }
+  if (v < lo || v > hi) warn(f.file, f.line, `${NAMES[f.size]} data exceeds bounds`, "number-overflow");
 }
 
 /** The displacement of a relative field that stays within its section. */

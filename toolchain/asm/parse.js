@@ -7,6 +7,7 @@ const { parseExpr, ExprError } = require("./expr");
 const { register } = require("./registers");
 const { untokenize } = require("./lexer");
 const { AsmError } = require("./errors");
+const { isMnemonic } = require("./encode");
 
 const SIZES = { byte: 8, word: 16, dword: 32, qword: 64 };
 const DATA = { db: 1, dw: 2, dd: 4, dq: 8 };
@@ -15,8 +16,10 @@ const PREFIXES = new Set(["rep", "repe", "repz", "repne", "repnz", "lock", "a16"
 const DIRECTIVES = new Set(["bits", "org", "section", "segment", "global", "extern", "align", "alignb", "incbin", "times"]);
 
 class Parser {
-  constructor() {
+  /** warn(file, line, message, flag): NASM's warnings (an error under -Werror). */
+  constructor(warn) {
     this.lastLabel = null;
+    this.warn = warn;
   }
 
   qualify(name) {
@@ -59,6 +62,11 @@ class Parser {
       if (!raw.startsWith(".") && !raw.startsWith("..@")) this.lastLabel = raw;
       out.push({ kind: "label", name, ...loc });
       i = 2;
+    }
+    // a lone word that is no instruction: NASM takes it for a label (and warns)
+    if (i === 0 && toks.length === 1 && toks[0].t === "id" && !register(toks[0].v) && !isMnemonic(toks[0].v.toLowerCase()) && !DIRECTIVES.has(toks[0].v.toLowerCase()) && !PREFIXES.has(toks[0].v.toLowerCase())) {
+      this.warn(file, line, "label alone on a line without a colon might be in error", "label-orphan");
+      return this.parseLine([toks[0], { t: "op", v: ":", s: ":", sp: false }], file, line);
     }
     if (i >= toks.length) return out;
     out.push(this.body(toks.slice(i), loc));

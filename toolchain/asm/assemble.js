@@ -13,6 +13,7 @@ const { evaluate, ExprError } = require("./expr");
 const { encode, EncodeError } = require("./encode");
 const { AsmError } = require("./errors");
 const { writeBin } = require("./bin");
+const { put, checkRange } = require("./fixup");
 const { writeElf32, sectionDefaults, parseSectionAttrs } = require("./elf32");
 
 const MAX_PASSES = 100;
@@ -211,7 +212,7 @@ class Assembler {
         const n = this.critical(st.expr, st, st.bss ? "alignb" : "align");
         if (n <= 0n || (n & (n - 1n)) !== 0n) throw err(`alignment ${n} is not a power of two`);
         const sec = this.current(st);
-        if (!st.bss && BigInt(sec.align) < n) sec.align = Number(n);
+        if (BigInt(sec.align) < n) sec.align = Number(n); // both macros start with sectalign
         const pad = (n - (sec.size % n)) % n;
         if (st.bss || sec.nobits) {
           if (!st.bss && pad && sec.nobits) throw err("`align' pads with nop, which a nobits section cannot hold: use `alignb'");
@@ -228,6 +229,14 @@ class Assembler {
         // `$` in the repeated line is the start of the whole `times` line, as in NASM
         const sec = this.current(st);
         const here = { v: sec.size, base: sec, unknown: false };
+        if (st.body.kind === "data" && !sec.nobits) {
+          // every copy of a data line is the same (`$` does not move), so lay out one and repeat it
+          const one = this.dataBytes(st.body, here);
+          if (!one.fixups.length) {
+            this.emit(sec, Buffer.alloc(one.bytes.length * Number(count), Buffer.from(one.bytes)), [], st.body);
+            return;
+          }
+        }
         for (let k = 0n; k < count; k++) this.statement(st.body, here);
         return;
       }
@@ -269,6 +278,12 @@ class Assembler {
     const sec = this.current(st);
     // `$` is the start of the line for every item
     const here = lineStart || { v: sec.size, base: sec, unknown: false };
+    const { bytes, fixups } = this.dataBytes(st, here);
+    this.emit(sec, bytes, fixups, st);
+  }
+
+  /** The bytes of a data line; plain numbers are written at once, addresses left as fixups. */
+  dataBytes(st, here) {
     const bytes = [];
     const fixups = [];
     for (const it of st.items) {
@@ -279,10 +294,17 @@ class Assembler {
         continue;
       }
       const val = this.value(it.expr, st, here);
-      fixups.push({ at: bytes.length, size: st.unit, val, pcrel: false, data: true });
+      const at = bytes.length;
       for (let k = 0; k < st.unit; k++) bytes.push(0);
+      if (val.base || val.unknown) {
+        fixups.push({ at, size: st.unit, val, pcrel: false, data: true });
+        continue;
+      }
+      const f = { size: st.unit, data: true, file: st.file, line: st.line };
+      checkRange(f, val.v, (file, line, message, flag) => this.warn(file, line, message, flag));
+      put(bytes, at, st.unit, val.v);
     }
-    this.emit(sec, bytes, fixups, st);
+    return { bytes, fixups };
   }
 
   incbin(st) {

@@ -10,6 +10,13 @@ const { tokenize, untokenize } = require("./lexer");
 const { parseExpr, evaluate, ExprError } = require("./expr");
 const { AsmError } = require("./errors");
 
+// NASM implements these directives as standard macros, so each use takes a number from the counter
+// that names %%labels (..@N.label); align and alignb also call sectalign. Counting them the same
+// way keeps ..@ names, which reach an ELF symbol table, identical to nasm's.
+const STANDARD_MACROS = new Map(["section", "segment", "global", "extern", "bits", "default", "cpu", "sectalign",
+  "use16", "use32", "org", "absolute", "static", "common", "required", "float"].map((w) => [w, 1]));
+STANDARD_MACROS.set("align", 2).set("alignb", 2);
+
 const MAX_DEPTH = 64; // nested includes / macro calls / single-line expansion
 const MAX_REP = 1 << 20;
 
@@ -24,7 +31,7 @@ class Preprocessor {
     this.readFile = opts.readFile;
     this.smacros = new Map(); // name -> {params: [names] | null, body: tokens}
     this.mmacros = new Map(); // name -> {min, max, body: [{text, file, line}]}
-    this.uniq = 0;
+    this.uniq = -1; // NASM numbers macro calls from 0
     for (const [name, value] of Object.entries(opts.defines || {})) {
       this.smacros.set(name, { params: null, body: tokenize(String(value)) });
     }
@@ -130,6 +137,7 @@ class Preprocessor {
       this.callMacro(toks[at].v, toks.slice(at + 1), l);
       return;
     }
+    if (toks[at].t === "id" && STANDARD_MACROS.has(toks[at].v.toLowerCase())) this.uniq += STANDARD_MACROS.get(toks[at].v.toLowerCase());
     for (const t of toks) {
       if (t.t === "pp") throw new AsmError(l.file, l.line, `unknown preprocessor token \`${t.v}'`);
     }

@@ -118,6 +118,12 @@ class Encoding {
     this.fixups.push({ at, size, val, pcrel: true });
   }
 
+  /** A size keyword on an immediate must match the operation (or be `byte` where imm8 is sign-extended). */
+  immSize(o, size, byteOk) {
+    if (o.jump) this.fail(`\`${o.jump}' on an immediate operand`);
+    if (o.size && o.size !== size && !(byteOk && o.size === 8)) this.fail("mismatch in operand sizes");
+  }
+
   /** The operand size of a two-operand instruction from its register/memory sizes. */
   sizeOf(...ops) {
     let s = 0;
@@ -205,8 +211,10 @@ class Encoding {
     if (this.isRm(d) && s.type === "imm") {
       const size = this.sizeOf(d);
       if (!size) this.fail("operation size not specified");
+      this.immSize(s, size, true);
       const v = this.value(s.expr);
-      const small = !v.base && sbyte(v.v, size);
+      // `byte` on the immediate asks for the sign-extended imm8 form; `dword` does not forbid it
+      const small = s.size === 8 || (!v.base && sbyte(v.v, size));
       if (size === 8) {
         if (this.isReg(d) && d.reg.num === 0) { this.body.push(n * 8 + 4); return this.imm(s.expr, 1); }
         this.body.push(0x80);
@@ -240,6 +248,7 @@ class Encoding {
     if (this.isRm(d) && s.type === "imm") {
       const size = this.sizeOf(d);
       if (!size) this.fail("operation size not specified");
+      this.immSize(s, size, false);
       if (size !== 8) this.setOsize(size);
       if (this.isReg(d) && d.reg.num === 0) this.body.push(size === 8 ? 0xa8 : 0xa9);
       else { this.body.push(size === 8 ? 0xf6 : 0xf7); this.modrm(0, d); }
@@ -287,6 +296,7 @@ class Encoding {
     }
     if (this.isReg(d) && s.type === "imm") {
       const size = d.reg.size;
+      this.immSize(s, size, false);
       if (size !== 8) this.setOsize(size);
       this.body.push((size === 8 ? 0xb0 : 0xb8) + d.reg.num);
       return this.imm(s.expr, size / 8);
@@ -294,6 +304,7 @@ class Encoding {
     if (d.type === "mem" && s.type === "imm") {
       const size = this.sizeOf(d);
       if (!size) this.fail("operation size not specified");
+      this.immSize(s, size, false);
       if (size !== 8) this.setOsize(size);
       this.body.push(size === 8 ? 0xc6 : 0xc7);
       this.modrm(0, d);
@@ -431,8 +442,9 @@ class Encoding {
     this.setOsize(size);
     if (!i) { this.body.push(0x0f, 0xaf); return this.modrm(d.reg.num, s); }
     if (i.type !== "imm") this.fail();
+    this.immSize(i, size, true);
     const v = this.value(i.expr);
-    if (!v.base && sbyte(v.v, size)) {
+    if (i.size === 8 || (!v.base && sbyte(v.v, size))) {
       this.body.push(0x6b);
       this.modrm(d.reg.num, s);
       return this.imm(i.expr, 1, true);

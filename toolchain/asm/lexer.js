@@ -78,6 +78,9 @@ function tokenize(line) {
       i = j;
       continue;
     }
+    if (c === "$" && /[A-Za-z_.?@]/.test(line[i + 1] || "")) {
+      throw new Error(`\`$' before an identifier (NASM's escape for a name like a register) is not supported`);
+    }
     if (ID_START.test(c)) {
       let j = i + 1;
       if (c === "$" && line[j] === "$") j++;

@@ -36,7 +36,7 @@ function sectionDefaults(name) {
 
 /** Applies `progbits alloc noexec nowrite align=4` style attributes to a section. */
 function parseSectionAttrs(sec, text) {
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of text.replace(/\s*=\s*/g, "=").split(/\s+/).filter(Boolean)) {
     const w = word.toLowerCase();
     const m = /^align\s*=\s*(\d+)$/.exec(w);
     if (m) {

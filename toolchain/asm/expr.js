@@ -155,12 +155,4 @@ function binary(op, a, b) {
   }
 }
 
-/** True if the tree mentions no symbol, `$` or `$$` (a constant). */
-function isConstant(node) {
-  if (node.k === "num") return true;
-  if (node.k === "un") return isConstant(node.a);
-  if (node.k === "bin") return isConstant(node.a) && isConstant(node.b);
-  return false;
-}
-
-module.exports = { parseExpr, evaluate, isConstant, ExprError };
+module.exports = { parseExpr, evaluate, ExprError };

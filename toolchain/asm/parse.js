@@ -75,7 +75,11 @@ class Parser {
 
   body(toks, loc) {
     const first = toks[0];
+    if (first.t === "op" && first.v === "[") throw new AsmError(loc.file, loc.line, "the primitive `[directive]' form is not supported");
     if (first.t !== "id") throw new AsmError(loc.file, loc.line, "parser: instruction expected");
+    if (first.v.toLowerCase() === "equ" || (toks[1] && toks[1].t === "id" && toks[1].v.toLowerCase() === "equ")) {
+      throw new AsmError(loc.file, loc.line, "`equ' is not supported (use %define or %assign)");
+    }
     const word = first.v.toLowerCase();
     const rest = toks.slice(1);
     if (word === "times") {
@@ -128,8 +132,7 @@ class Parser {
       case "org": return { kind: "org", expr: this.expr(toks, "org"), ...loc };
       case "section": case "segment": {
         if (!toks.length || toks[0].t !== "id") throw err("`section' expects a section name");
-        const attrs = toks.slice(1).map((t) => t.s);
-        return { kind: "section", name: toks[0].v, attrs: untokenize(toks.slice(1)), attrToks: attrs, ...loc };
+        return { kind: "section", name: toks[0].v, attrs: untokenize(toks.slice(1)), ...loc };
       }
       case "global": case "extern": {
         const names = splitTop(toks).map((t) => {

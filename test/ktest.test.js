@@ -18,6 +18,8 @@ const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { spawnSync } = require("child_process");
+const { ROOT } = require("../scripts/lib/build");
 const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
 const { boot, describeExit, EXIT_SUCCESS, EXIT_FAILURE, withLog } = require("./lib/qemu");
 const { KtapParser } = require("../scripts/lib/ktap");
@@ -112,6 +114,12 @@ describe("in-kernel tests", function () {
           const why = checkExpected(s, t, result.serial, result.exitCode);
           if (why) fail(why);
           if (/null_read/.test(t.name) && !/^fault: page fault \(#14\) .* cr2=0x00000000$/m.test(result.serial)) fail("a null read must report cr2=0x00000000");
+          // The walk goes past the inlined frames to the real bottom: entry.asm's `call kmain`.
+          const callLine = fs.readFileSync(path.join(ROOT, "kernel/arch/entry.asm"), "utf8").split("\n").findIndex((l) => /^\s*call kmain\b/.test(l)) + 1;
+          const last = result.serial.split("\n").filter((l) => /^ {2}#\d+ 0x/.test(l)).pop() || "";
+          if (!new RegExp(`^  #\\d+ 0x[0-9a-f]{8} kernel/arch/entry\\.asm:${callLine} \\(start\\)\r?$`).test(last)) {
+            fail(`the stack walk must end at kernel/arch/entry.asm:${callLine} (start), the call of kmain; its last frame: ${last}`);
+          }
         });
       }
     });
@@ -181,5 +189,40 @@ describe("ktest harness", function () {
     });
     const done = await run.done;
     assert.throws(() => checkRun(done, EXIT_SUCCESS), /suite arch\/fault never ended/);
+  });
+});
+
+describe("npm run ktest (the command)", function () {
+  this.timeout(300000);
+  const ktest = (args, env = {}) =>
+    spawnSync(process.execPath, [path.join(ROOT, "scripts/ktest.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+
+  it("--help prints the usage, exit 0", function () {
+    const r = ktest(["--help"]);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^usage: npm run ktest \[-- --only <pattern>\]/);
+  });
+
+  it("a pattern that names no test is an error listing the suites, exit 1; bad arguments exit 2", function () {
+    const r = ktest(["--only", "no/such*"]);
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stderr, /--only no\/such\* names no in-kernel test \(suites: arch\/fault, mem\/pages, mem\/paging\)/);
+    assert.strictEqual(ktest(["--frob"]).status, 2);
+  });
+
+  it("--only <suite pattern> runs that suite and ends with a kunit_tool-style summary", function () {
+    const r = ktest(["--only", "mem/pag*g"]);
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+    const tests = discover(["kernel"]).find((x) => x.suite === "mem/paging").tests.length;
+    assert.match(r.stdout, /^ {4}# Subtest: mem\/paging$/m);
+    assert.doesNotMatch(r.stdout, /# Subtest: mem\/pages$/m);
+    assert.match(r.stdout, new RegExp(`^ktest: ${tests} passed, 0 failed, 0 skipped \\(\\d+\\.\\d s\\)$`, "m"));
+  });
+
+  it("a boot that outlasts QEMU_TIMEOUT is stopped and reported, exit 1", function () {
+    const r = ktest(["--only", "mem/paging"], { QEMU_TIMEOUT: "0.001" });
+    assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /ktest: timed out after 1 ms without the kernel reporting \(QEMU killed\)/);
+    assert.match(r.stdout, /^ktest: 0 passed, \d+ failed, 0 skipped/m);
   });
 });

@@ -142,10 +142,12 @@ function genBootInfo(dir, steps) {
   });
 }
 
+/** nasm; elf32 objects also get a listing (<dst>.lst), from which the line table names their lines. */
 function nasm(src, format, dst, dir, steps) {
-  const args = ["-f", format, "-Werror", `-I${dir}/`, "-Iboot/", src, "-o", dst];
+  const listing = format === "elf32" ? ["-l", `${dst}.lst`] : [];
+  const args = ["-f", format, "-Werror", `-I${dir}/`, "-Iboot/", src, "-o", dst, ...listing];
   steps.step(`nasm:${rel(dst)}`, {
-    name: "nasm", text: `${src} -> ${rel(dst)}`, outputs: [dst],
+    name: "nasm", text: `${src} -> ${rel(dst)}`, outputs: [dst, ...listing.slice(1)],
     inputs: [path.resolve(ROOT, src), ...includes(dir)], key: args.join(" "),
   }, () => run("nasm", args));
 }
@@ -224,9 +226,8 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
     name: "gcc", text: `${rel(kernelC)} -> ${rel(out("kernel.o"))}`, outputs: [out("kernel.o")],
     inputs: [kernelC, ...filesUnder([path.join(ROOT, "compiler/runtime")])], key: gccArgs.join(" "),
   }, () => run("gcc", gccArgs));
-  nasm("kernel/arch/entry.asm", "elf32", out("entry.o"), dir, steps);
-  nasm("kernel/arch/idt.asm", "elf32", out("idt.o"), dir, steps);
-  const objects = [out("entry.o"), out("idt.o"), out("kernel.o")];
+  for (const [source, obj] of ASM_OBJECTS) nasm(source, "elf32", out(obj), dir, steps);
+  const objects = [...ASM_OBJECTS.map(([, obj]) => out(obj)), out("kernel.o")];
   steps.step("link", {
     name: "ld", text: `${objects.map(rel).join(" ")} + line table -> ${rel(out("kernel.elf"))}, ${rel(out("kernel.bin"))}`,
     outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin")],
@@ -241,6 +242,9 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
   if (!steps.ran.length && log) log(`[build] up to date: ${rel(image)}`);
   return { image, ...(info || imageInfo(out("kernel.bin"), image)), upToDate: !steps.ran.length, ran: steps.ran };
 }
+
+/** The kernel's assembly sources and their objects, in link order (the entry stub first). */
+const ASM_OBJECTS = [["kernel/arch/entry.asm", "entry.o"], ["kernel/arch/idt.asm", "idt.o"]];
 
 /** ld, the line table from the first link's DWARF, the second link with it, objcopy. */
 function link(dir, objects) {
@@ -262,7 +266,7 @@ function link(dir, objects) {
   ld();
   let table;
   try {
-    table = lines.lineTable(out("kernel.elf"), { root: ROOT });
+    table = lines.lineTable(out("kernel.elf"), { root: ROOT, asm: ASM_OBJECTS.map(([source, obj]) => ({ source, object: out(obj), listing: out(`${obj}.lst`) })) });
   } catch (e) {
     throw new BuildError(`line table: ${e.message}`);
   }

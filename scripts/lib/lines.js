@@ -9,6 +9,9 @@
 // link (scripts/lib/build.js): the table is the last section of the load image (linker/kernel.ld),
 // so its size moves nothing in .text, and the build checks that.
 //
+// Assembly sources (kernel/arch/entry.asm, idt.asm) have no DWARF; their rows come from nasm's
+// listing (asmRows), so a stack walk names the entry stub's `call kmain` and the fault stubs too.
+//
 // Source of truth: binutils. `objdump --dwarf=decodedline` lists every address where the line
 // program starts a row; `addr2line -f -i -a` resolves each to its inline chain (innermost first),
 // which matters because tsk's output is inlined heavily at -O2 and because an intrinsic's
@@ -90,22 +93,85 @@ function resolve(elf, addrs, root) {
   return chains;
 }
 
-/** The table for `elf` as a Buffer (see the header for the layout). */
-function lineTable(elf, { root = process.cwd() } = {}) {
+/**
+ * Rows for the code of an assembly source, whose object carries no DWARF: from nasm's listing
+ * (`-l`), each instruction of the file itself (not of its includes; a macro's expansion counts as
+ * the line invoking it) as {start, chain: [{file, line, func}]}, func being the label before it.
+ * Where each section of the object landed comes from its labels: the same name in the linked ELF.
+ * Without this a stack walk ends in `?` at the entry stub's `call kmain` (and the fault stubs).
+ */
+function asmRows(elf, { source, object, listing }) {
+  const sections = new Map(); // section -> {base, labels: [{value, name}]}
+  const elfAddrs = new Map();
+  for (const m of tool("nm", ["--defined-only", elf]).matchAll(/^([0-9a-f]+) \w (\S+)$/gm)) {
+    elfAddrs.set(m[2], elfAddrs.has(m[2]) ? null : parseInt(m[1], 16)); // null: ambiguous
+  }
+  for (const m of tool("objdump", ["-t", object]).matchAll(/^([0-9a-f]+) [lg] {5}[ F] (\.text\S*)\t[0-9a-f]+ (\S+)$/gm)) {
+    const [value, section, name] = [parseInt(m[1], 16), m[2], m[3]];
+    if (!sections.has(section)) sections.set(section, { base: null, labels: [] });
+    const sec = sections.get(section);
+    sec.labels.push({ value, name });
+    const at = elfAddrs.get(name);
+    if (sec.base === null && at !== undefined && at !== null) sec.base = at - value;
+  }
+  const rows = [];
+  let section = ".text";
+  let line = 0;
+  let continued = false;
+  for (const l of fs.readFileSync(listing, "latin1").split("\n")) {
+    const m = /^ *(\d+) (<\d+>)? *([0-9A-F]{8})? +(\S.*)?$/.exec(l);
+    if (!m) continue;
+    if (!m[2]) {
+      line = Number(m[1]);
+      const sec = /^\s*section\s+(\S+)/i.exec(m[4] || "");
+      if (sec) section = sec[1];
+    }
+    const sec = sections.get(section);
+    if (!m[3] || !sec || sec.base === null || !/^[0-9A-F(\[]/.test(m[4] || "")) continue;
+    const offset = parseInt(m[3], 16);
+    const code = (m[4] || "").split(/\s/)[0];
+    const bytes = code.replace(/[^0-9A-F]/g, "").length >> 1;
+    const last = rows[rows.length - 1];
+    if (continued && last) {
+      // nasm breaks a long instruction's bytes over lines ending in "-".
+      last.end = sec.base + offset + bytes;
+    } else {
+      const label = sec.labels.filter((x) => x.value <= offset).sort((a, b) => b.value - a.value)[0];
+      rows.push({ start: sec.base + offset, end: sec.base + offset + bytes, chain: [{ file: source, line, func: label ? label.name : "?" }] });
+    }
+    continued = code.endsWith("-");
+  }
+  return rows;
+}
+
+/** The table for `elf` as a Buffer (see the header for the layout). asm: [{source, object,
+ *  listing}] for the assembly objects linked in (asmRows). */
+function lineTable(elf, { root = process.cwd(), asm = [] } = {}) {
   const addrs = rowAddresses(elf);
   const chains = resolve(elf, addrs, root);
+  const rows = addrs.map((a) => ({ start: a, chain: chains.get(a) || [] }));
+  // The end of the last .ts line sequence.
+  if (rows.length) rows.push({ start: addrs[addrs.length - 1] + 1, chain: [] });
+  const tsStarts = new Set(addrs);
+  for (const a of asm) {
+    const own = asmRows(elf, a).filter((r) => !tsStarts.has(r.start));
+    rows.push(...own.map(({ start, chain }) => ({ start, chain })));
+    // Each instruction's end closes its range, unless the next row starts right there.
+    rows.push(...own.map((r) => ({ start: r.end, chain: [], weak: true })));
+  }
+  rows.sort((x, y) => x.start - y.start || (x.weak ? 1 : 0) - (y.weak ? 1 : 0));
   const ranges = [];
   let lastKey = null;
-  for (const a of addrs) {
-    const chain = chains.get(a) || [];
-    const key = JSON.stringify(chain);
+  for (const r of rows) {
+    if (ranges.length && ranges[ranges.length - 1].start === r.start) {
+      if (r.weak || !r.chain.length) continue;
+      ranges.pop();
+      lastKey = ranges.length ? JSON.stringify(ranges[ranges.length - 1].chain) : null;
+    }
+    const key = JSON.stringify(r.chain);
     if (key === lastKey) continue;
-    ranges.push({ start: a, chain });
+    ranges.push({ start: r.start, chain: r.chain });
     lastKey = key;
-  }
-  // A range with no chain closes the last one (the end of the last line sequence).
-  if (ranges.length && ranges[ranges.length - 1].chain.length) {
-    ranges.push({ start: addrs[addrs.length - 1] + 1, chain: [] });
   }
 
   const strings = [];

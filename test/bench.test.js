@@ -11,7 +11,7 @@ const { boot, expectExit } = require("./lib/qemu");
 const { buildBenchImage } = require("../bench/image");
 const { parseBenchSerial, allocatorFigures, FILLS } = require("../bench/run");
 
-describe("bench: the benchmark image", function () {
+describe("boot: the benchmark image (npm run bench)", function () {
   this.timeout(120000);
   let tmp;
   let serial;

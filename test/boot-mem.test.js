@@ -8,7 +8,8 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { execFileSync } = require("child_process");
-const { build, ROOT } = require("../scripts/lib/build");
+const { ROOT } = require("../scripts/lib/build");
+const { kernelImage } = require("./lib/images");
 const { boot, expectExit, lines } = require("./lib/qemu");
 
 const oracle = require("./oracle/memreport");
@@ -46,7 +47,7 @@ async function twoAtATime(jobs) {
   return results;
 }
 
-describe("mem: boots on real QEMU, checked by the oracle", function () {
+describe("boot: memory manager on real QEMU, checked by the oracle", function () {
   this.timeout(600000);
   let tmp;
   let kernelEnd;
@@ -54,8 +55,8 @@ describe("mem: boots on real QEMU, checked by the oracle", function () {
 
   before(async function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-boot-mem-"));
-    const { image } = build({ dir: tmp, log: null });
-    const nm = execFileSync("nm", [path.join(tmp, "kernel.elf")], { encoding: "utf8" });
+    const { image, dir } = kernelImage();
+    const nm = execFileSync("nm", [path.join(ROOT, dir, "kernel.elf")], { encoding: "utf8" });
     kernelEnd = parseInt(/^([0-9a-f]+) \w __kernel_end$/m.exec(nm)[1], 16);
     const results = await twoAtATime(
       CONFIGS.map(([machine, mem]) => () => boot(image, { machine, mem, cpu: "qemu32", timeout: 120000 })),

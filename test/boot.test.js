@@ -9,6 +9,7 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 const { build, buildLoader, makeImage, loaderLayout, which, BuildError, ROOT } = require("../scripts/lib/build");
 const { boot, expectExit, lines, EXIT_FAILURE } = require("./lib/qemu");
+const { kernelImage } = require("./lib/images");
 
 const BI = require("../kernel/boot-info");
 const FIXTURES = path.join(ROOT, "test/fixtures/e820");
@@ -55,7 +56,7 @@ function pathWith(dir, tools) {
   return dir;
 }
 
-describe("boot pipeline", function () {
+describe("boot: pipeline", function () {
   this.timeout(180000);
   let loader; // stage1.bin and stage2.bin, assembled without needing the kernel or the compiler
 
@@ -72,7 +73,7 @@ describe("boot pipeline", function () {
 
     before(function () {
       // Built into the temp dir, so a concurrent `npm start` or build never sees half-written files.
-      image = build({ dir: tmpFile("kernel"), log: null }).image;
+      image = kernelImage().image;
     });
 
     const machines = [

@@ -6,24 +6,22 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { build, which, ROOT } = require("../scripts/lib/build");
+const { which, ROOT } = require("../scripts/lib/build");
+const { kernelImage } = require("./lib/images");
+const { withSlot } = require("./lib/slots");
 
-describe("npm run debug (gdb)", function () {
+describe("boot: npm run debug (gdb)", function () {
   this.timeout(120000);
   let tmp;
   before(function () {
     if (!which("gdb")) this.skip();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-debug-"));
-    build({ dir: tmp, log: null });
-  });
-  after(function () {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    tmp = kernelImage().dir;
   });
 
-  it("stops at kmain with hbreak; info line, list and bt show kernel/main.ts", function () {
+  it("stops at kmain with hbreak; info line, list and bt show kernel/main.ts", async function () {
     const port = 20000 + (process.pid % 20000);
-    const r = spawnSync(process.execPath, ["scripts/debug.js", "--dir", tmp, "--port", String(port), "--",
-      "-batch", "-ex", "info line", "-ex", "list", "-ex", "bt"], { cwd: ROOT, encoding: "utf8", timeout: 90000 });
+    const r = await withSlot(async () => spawnSync(process.execPath, ["scripts/debug.js", "--dir", tmp, "--port", String(port), "--",
+      "-batch", "-ex", "info line", "-ex", "list", "-ex", "bt"], { cwd: ROOT, encoding: "utf8", timeout: 90000 }));
     const out = `${r.stdout}${r.stderr}`;
     assert.strictEqual(r.status, 0, out);
     assert.match(out, /Hardware assisted breakpoint 1 at 0x[0-9a-f]+: file kernel\/main\.ts, line \d+\./, out);

@@ -20,6 +20,8 @@ const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
+const { ktestImage, ktestOnlyImage } = require("./lib/images");
+const { withSlot } = require("./lib/slots");
 const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
 const { boot, describeExit, EXIT_SUCCESS, EXIT_FAILURE, withLog } = require("./lib/qemu");
 const { KtapParser } = require("../scripts/lib/ktap");
@@ -77,7 +79,7 @@ function checkRun({ boot: result, parser }, code = EXIT_SUCCESS) {
   if (problems.length) throw withLog(new Error(`in-kernel test run: ${problems.join("; ")}`), result.serial);
 }
 
-describe("in-kernel tests", function () {
+describe("boot: in-kernel tests", function () {
   this.timeout(TIMEOUT + 60000);
   const suites = discover();
   let tmp;
@@ -85,7 +87,7 @@ describe("in-kernel tests", function () {
 
   before(function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-"));
-    const { image } = buildKtest({ dir: path.join(tmp, "all"), log: null });
+    const { image } = ktestImage();
     run = runImage(image, suites);
   });
   after(function () {
@@ -107,7 +109,7 @@ describe("in-kernel tests", function () {
         it(`${t.name}: ${what} naming ${s.rel}:${t.line}, exit 35 (own boot)`, async function () {
           const listed = await run.results.get(`${s.suite}/${t.name}`).promise;
           assert.ok(listed.ok && listed.skip, "the full run must list it as # SKIP");
-          const { image } = buildKtest({ dir: path.join(tmp, t.name), only: { suite: s.suite, test: t.name }, log: null });
+          const { image } = ktestOnlyImage(s.suite, t.name);
           const result = await boot(image, { timeout: TIMEOUT });
           const fail = (why) => { throw withLog(new Error(why), result.serial); };
           if (result.timedOut || result.signal) fail(`expected the failure exit (QEMU ${EXIT_FAILURE}), but ${describeExit(result)}`);
@@ -135,7 +137,7 @@ describe("in-kernel tests", function () {
   });
 });
 
-describe("ktest harness", function () {
+describe("boot: ktest harness", function () {
   this.timeout(TIMEOUT + 60000);
 
   it("refuses a test_* function with parameters or a result instead of skipping it", function () {
@@ -179,7 +181,7 @@ describe("ktest harness", function () {
     // The fault-expecting test run as if it were an ordinary one: the kernel stops inside it.
     const suites = discover(["kernel"]).filter((s) => s.suite === "arch/fault")
       .map((s) => ({ ...s, tests: s.tests.filter((t) => t.name === "test_expect_fault_14_null_read") }));
-    const { image } = buildKtest({ dir: path.join(tmp, "crash"), only: { suite: "arch/fault", test: "test_expect_fault_14_null_read" }, log: null });
+    const { image } = ktestOnlyImage("arch/fault", "test_expect_fault_14_null_read");
     const run = runImage(image, suites);
     await assert.rejects(run.results.get("arch/fault/test_expect_fault_14_null_read").promise, (e) => {
       assert.match(e.message, /no result for arch\/fault\/test_expect_fault_14_null_read: the kernel reported failure/);
@@ -192,26 +194,27 @@ describe("ktest harness", function () {
   });
 });
 
-describe("npm run ktest (the command)", function () {
+describe("boot: npm run ktest (the command)", function () {
   this.timeout(300000);
-  const ktest = (args, env = {}) =>
-    spawnSync(process.execPath, [path.join(ROOT, "scripts/ktest.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+  // Each run may boot: it holds an emulator slot (test/lib/slots.js).
+  const ktest = (args, env = {}) => withSlot(async () =>
+    spawnSync(process.execPath, [path.join(ROOT, "scripts/ktest.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } }));
 
-  it("--help prints the usage, exit 0", function () {
-    const r = ktest(["--help"]);
+  it("--help prints the usage, exit 0", async function () {
+    const r = await ktest(["--help"]);
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stdout, /^usage: npm run ktest \[-- --only <pattern>\]/);
   });
 
-  it("a pattern that names no test is an error listing the suites, exit 1; bad arguments exit 2", function () {
-    const r = ktest(["--only", "no/such*"]);
+  it("a pattern that names no test is an error listing the suites, exit 1; bad arguments exit 2", async function () {
+    const r = await ktest(["--only", "no/such*"]);
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /--only no\/such\* names no in-kernel test \(suites: arch\/fault, mem\/pages, mem\/paging\)/);
-    assert.strictEqual(ktest(["--frob"]).status, 2);
+    assert.strictEqual((await ktest(["--frob"])).status, 2);
   });
 
-  it("--only <suite pattern> runs that suite and ends with a kunit_tool-style summary", function () {
-    const r = ktest(["--only", "mem/pag*g"]);
+  it("--only <suite pattern> runs that suite and ends with a kunit_tool-style summary", async function () {
+    const r = await ktest(["--only", "mem/pag*g"]);
     assert.strictEqual(r.status, 0, r.stdout + r.stderr);
     const tests = discover(["kernel"]).find((x) => x.suite === "mem/paging").tests.length;
     assert.match(r.stdout, /^ {4}# Subtest: mem\/paging$/m);
@@ -219,8 +222,8 @@ describe("npm run ktest (the command)", function () {
     assert.match(r.stdout, new RegExp(`^ktest: ${tests} passed, 0 failed, 0 skipped \\(\\d+\\.\\d s\\)$`, "m"));
   });
 
-  it("a boot that outlasts QEMU_TIMEOUT is stopped and reported, exit 1", function () {
-    const r = ktest(["--only", "mem/paging"], { QEMU_TIMEOUT: "0.001" });
+  it("a boot that outlasts QEMU_TIMEOUT is stopped and reported, exit 1", async function () {
+    const r = await ktest(["--only", "mem/paging"], { QEMU_TIMEOUT: "0.001" });
     assert.strictEqual(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /ktest: timed out after 1 ms without the kernel reporting \(QEMU killed\)/);
     assert.match(r.stdout, /^ktest: 0 passed, \d+ failed, 0 skipped/m);

@@ -1,15 +1,22 @@
 // The QEMU test harness: boots a disk image with the serial console on a pipe, hands each serial
 // line to a callback as it arrives (a KTAP parser can follow the run live), and resolves with
 // {exitCode, serial, timedOut, signal}. QEMU is killed on timeout. Errors carry the serial log.
+// Every boot holds one of the run's two emulator slots (test/lib/slots.js).
 "use strict";
 const { spawn } = require("child_process");
+const { withSlot } = require("./slots");
 const { qemuArgs, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE, QEMU } = require("../../scripts/lib/qemu");
 
 /**
  * Boots `image`. Options: machine ("pc"), mem ("128M"), cpu, accel ("tcg"; tests never use kvm),
  * timeout (ms, 60000), args (extra QEMU arguments), onLine(line) (each serial line, without "\n").
  */
-function boot(image, { machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine } = {}) {
+function boot(image, opts = {}) {
+  // The timeout counts from QEMU's start, not from the wait for a slot.
+  return withSlot(() => bootNow(image, opts));
+}
+
+function bootNow(image, { machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(QEMU, qemuArgs({ image, machine, mem, cpu, accel, args }), { stdio: ["ignore", "pipe", "pipe"] });
     let serial = "";

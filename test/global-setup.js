@@ -1,0 +1,22 @@
+// Once per `npm test`, before mocha's parallel workers start: a fresh directory for the emulator
+// slots (test/lib/slots.js; the workers inherit TSK_EMULATOR_SLOTS), and the shared images built
+// (test/lib/images.js), so no two workers build the same directory at once.
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+exports.mochaGlobalSetup = function () {
+  process.env.TSK_EMULATOR_SLOTS = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-emulator-slots-"));
+  const { kernelImage, ktestImage } = require("./lib/images");
+  const { which } = require("../scripts/lib/build");
+  // Where the tools are missing the boot suites say so themselves; nothing to share then.
+  if (["gcc", "ld", "nasm", "objcopy"].every((t) => which(t))) {
+    kernelImage();
+    ktestImage();
+  }
+};
+
+exports.mochaGlobalTeardown = function () {
+  if (process.env.TSK_EMULATOR_SLOTS) fs.rmSync(process.env.TSK_EMULATOR_SLOTS, { recursive: true, force: true });
+};

@@ -1,0 +1,26 @@
+// The images the boot suites share, built once per change into build/test/ (the incremental
+// build makes a second request, and a second `npm test`, nearly free). test/global-setup.js builds
+// them before mocha's parallel workers start, so two workers never build the same directory at once.
+"use strict";
+const path = require("path");
+const { build } = require("../../scripts/lib/build");
+const { buildKtest } = require("../../scripts/lib/ktest");
+
+const DIR = "build/test";
+
+/** The real kernel (kernel/main.ts): build()'s result, {image, kernelBytes, kernelEnd, ...}. */
+function kernelImage() {
+  return { ...build({ dir: path.join(DIR, "kernel"), log: null }), dir: path.join(DIR, "kernel") };
+}
+
+/** The in-kernel test image with every suite: buildKtest()'s result. */
+function ktestImage() {
+  return buildKtest({ dir: path.join(DIR, "ktest-all"), log: null });
+}
+
+/** The image that runs only `test` of `suite` (a test that must end the machine). */
+function ktestOnlyImage(suite, test) {
+  return buildKtest({ dir: path.join(DIR, `ktest-${test}`), only: { suite, test }, log: null });
+}
+
+module.exports = { kernelImage, ktestImage, ktestOnlyImage, DIR };

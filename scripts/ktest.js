@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run ktest`: builds the in-kernel test image (scripts/lib/ktest.js) and boots it with the KTAP
-// output on this terminal. Exits 0 when every suite passed (QEMU 33), 1 otherwise.
+// output on this terminal, in QEMU or v86 (TSK_EMULATOR; scripts/lib/emulator.js). Exits 0 when
+// every suite passed (exit 33), 1 otherwise.
 // `--only <suite>:<test>` runs one test; for a test that must fault or panic, success is that
 // report naming its marked line, and the failure exit. `npm test` runs the same tests through mocha.
 "use strict";
 const { spawn } = require("child_process");
 const { buildKtest, checkExpected, describeExpect } = require("./lib/ktest");
 const { BuildError, checkTools, ROOT } = require("./lib/build");
-const { qemuArgs, optionsFromEnv, describeExit, QEMU } = require("./lib/qemu");
+const { QEMU } = require("./lib/qemu");
+const { optionsFromEnv, bootCommand, describeExit } = require("./lib/emulator");
 
 const USAGE = "usage: npm run ktest [-- --only <suite>:<test>]   (e.g. --only mem/pages:test_pages_are_distinct)";
 
@@ -27,7 +29,7 @@ async function main(argv) {
   try {
     ({ only } = parse(argv));
     opts = optionsFromEnv();
-    checkTools([QEMU]);
+    if (opts.emulator === "qemu") checkTools([QEMU]);
     built = buildKtest({ dir: only ? "build/ktest-only" : "build/ktest", only });
   } catch (e) {
     console.error(e instanceof BuildError ? `[build] error: ${e.message}` : `ktest: ${e.message}`);
@@ -36,7 +38,9 @@ async function main(argv) {
   const suite = only && built.suites.find((s) => s.suite === only.suite);
   const test = suite && suite.tests.find((t) => t.name === only.test);
   // Echo the serial console and keep it, to judge a test that must end the machine.
-  const child = spawn(QEMU, qemuArgs({ image: built.image, ...opts }), { cwd: ROOT, stdio: ["inherit", "pipe", "inherit"] });
+  if (opts.note) console.error(`ktest: ${opts.note}`);
+  const { cmd, args } = bootCommand({ image: built.image, ...opts });
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["inherit", "pipe", "inherit"] });
   let serial = "";
   child.stdout.on("data", (d) => {
     serial += d.toString("latin1");
@@ -47,15 +51,15 @@ async function main(argv) {
     child.on("close", (exitCode, signal) => resolve({ exitCode, signal }));
   });
   if (result.error) {
-    console.error(`ktest: cannot run ${QEMU}: ${result.error.message}`);
+    console.error(`ktest: cannot run ${cmd}: ${result.error.message}`);
     return 1;
   }
   if (test && test.expect) {
-    const why = result.signal ? describeExit(result) : checkExpected(suite, test, serial, result.exitCode);
+    const why = result.signal ? describeExit(result, opts.emulator) : checkExpected(suite, test, serial, result.exitCode);
     console.error(why ? `ktest: ${test.name} should end in ${describeExpect(test.expect)}: ${why}` : `ktest: ${test.name} ended in ${describeExpect(test.expect)} at the marked line, as expected`);
     return why ? 1 : 0;
   }
-  const why = describeExit(result);
+  const why = describeExit(result, opts.emulator);
   if (why) console.error(`ktest: ${why}`);
   return why ? 1 : 0;
 }

@@ -49,7 +49,11 @@ function onSerialByte(b) {
     line += String.fromCharCode(b);
     return;
   }
-  if (parseLine(state, line)) redraw();
+  if (parseLine(state, line)) {
+    // For npm run bench: ms from navigation start to `boot: ok` parsed here.
+    if (state.bootOk && !document.body.dataset.bootOkMs) document.body.dataset.bootOkMs = String(Math.round(performance.now()));
+    redraw();
+  }
   line = "";
 }
 

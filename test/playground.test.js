@@ -125,6 +125,8 @@ describe("playground", function () {
       const lines = consoleText.split("\n").map((l) => l.trimEnd());
       assert.ok(lines.includes("boot: ok"), consoleText);
       assert.match(status, /kernel exit 0x10: success/);
+      const bootOkMs = await page.evaluate(() => Number(document.body.dataset.bootOkMs)); // npm run bench reads it
+      assert.ok(Number.isFinite(bootOkMs) && bootOkMs > 0, `dataset.bootOkMs: ${bootOkMs}`);
 
       const mem = /^mem: usable=(\d+) low=(\d+) kernel=(\d+) pat=(\d+) free=(\d+)$/m.exec(consoleText);
       const paging = /^paging: on cr3=0x[0-9a-f]{8} mapped=\d+ pages=(\d+)$/m.exec(consoleText);

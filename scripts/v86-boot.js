@@ -35,7 +35,8 @@ function end(code, why) {
 
 // A fault v86 does not model can surface as an exception from its wasm (e.g. "RuntimeError:
 // Unimplemented: #GP handler"), thrown from v86's own timers: a verdict about the run, not a bug here.
-process.on("uncaughtException", (e) => end(V86_EXIT.CRASH, `crashed: ${e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e}`));
+// One line, no stack trace (v86 prints its own panic message, e.g. that one, on stderr first).
+process.on("uncaughtException", (e) => end(V86_EXIT.CRASH, `crashed: ${e && e.name ? `${e.name}: ${e.message}` : e}`));
 process.on("unhandledRejection", (e) => end(V86_EXIT.CRASH, `crashed: ${e && e.message ? e.message : e}`));
 
 function parseArgs(argv) {

@@ -84,6 +84,43 @@ describe("v86: boots the real image", function () {
       /stage1: disk read error/.test(e.message));
   });
 
+  it("ends a crash inside v86 (a #GP with no IDT: v86's wasm panics) as a verdict: exit code and one line", async function () {
+    // Protected mode, an empty IDT, then ud2: the #UD cannot be delivered, and v86 gives up.
+    const src = path.join(tmp, "gp.asm");
+    fs.writeFileSync(src, `bits 16
+org 0x7c00
+    cli
+    xor ax, ax
+    mov ds, ax
+    lgdt [gdtr]
+    mov eax, cr0
+    or eax, 1
+    mov cr0, eax
+    jmp 0x08:pm
+bits 32
+pm:
+    mov ax, 0x10
+    mov ds, ax
+    mov ss, ax
+    lidt [idtr]
+    ud2
+align 8
+gdt: dq 0, 0x00cf9a000000ffff, 0x00cf92000000ffff
+gdtr: dw 23
+    dd gdt
+idtr: dw 0
+    dd 0
+times 510 - ($ - $$) db 0
+dw 0xaa55
+`);
+    execFileSync("nasm", ["-f", "bin", src, "-o", path.join(tmp, "gp.bin")]);
+    const result = await boot(path.join(tmp, "gp.bin"), { emulator: "v86", timeout: 30000 });
+    assert.strictEqual(result.exitCode, V86_EXIT.CRASH, result.stderr);
+    assert.match(result.stderr, /^v86: crashed: RuntimeError: .*$/m);
+    assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
+    assert.throws(() => expectExit(result), /but v86 crashed \(the emulator threw; its error is on stderr\)/);
+  });
+
   it("refuses sizes v86 cannot run, naming the limit, before starting it", async function () {
     for (const mem of ["4G", "4096M", "0"]) {
       const result = await boot(image, { emulator: "v86", mem, timeout: 30000 });

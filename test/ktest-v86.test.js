@@ -1,18 +1,18 @@
-// The in-kernel tests (kernel/**/*.ktest.ts) in v86, the second emulator: the same test image as
-// ktest.test.js runs in QEMU, one boot for every ordinary test (each reported as its own mocha
-// test, from the KTAP it prints), and each test that must fault or panic in its own boot, whose
-// report must name the line marked `// @ktest-expect-here` and end with the failure exit. Also
-// `npm run ktest` itself with TSK_EMULATOR=v86.
+// The in-kernel tests (kernel/**/*.ktest.ts) in v86, the second emulator: `npm run ktest` with
+// TSK_EMULATOR=v86 (scripts/ktest.js: the same test image ktest.test.js boots in QEMU) runs every
+// ordinary test in one boot, each reported here as its own mocha test from the KTAP it prints; each
+// test that must fault or panic gets its own boot, whose report must name the line marked
+// `// @ktest-expect-here` and end with the failure exit.
 "use strict";
 const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { spawnSync } = require("child_process");
 const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
 const { describeExit } = require("../scripts/lib/emulator");
 const { ROOT } = require("../scripts/lib/build");
-const { boot, withLog, EXIT_SUCCESS } = require("./lib/emu");
+const { spawn } = require("child_process");
+const { boot, withLog } = require("./lib/emu");
 const { KtapParser } = require("./lib/ktap");
 
 const TIMEOUT = 120000;
@@ -21,15 +21,34 @@ describe("in-kernel tests in v86", function () {
   this.timeout(TIMEOUT + 60000);
   const suites = discover();
   let tmp;
-  let run; // Promise of {result, tests: Map("suite/test" -> KTAP result), problems}
+  let run; // Promise of {result: {exitCode, serial, stderr}, tests: Map("suite/test" -> KTAP result), problems}
 
   before(function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-v86-"));
-    const { image } = buildKtest({ dir: path.join(tmp, "all"), log: null });
     const tests = new Map();
     const parser = new KtapParser({ onTest: (r) => tests.set(`${r.suite}/${r.name}`, r) });
-    run = boot(image, { emulator: "v86", timeout: TIMEOUT, onLine: (l) => parser.line(l) })
-      .then((result) => ({ result, tests, problems: parser.problems() }));
+    run = new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["scripts/ktest.js"], { cwd: ROOT, env: { ...process.env, TSK_EMULATOR: "v86" } });
+      let serial = "";
+      let stderr = "";
+      let partial = "";
+      const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT);
+      child.stdout.setEncoding("latin1");
+      child.stdout.on("data", (chunk) => {
+        serial += chunk;
+        const parts = (partial + chunk).split("\n");
+        partial = parts.pop();
+        parts.forEach((l) => parser.line(l));
+      });
+      child.stderr.on("data", (c) => { stderr += c; });
+      child.on("error", reject);
+      child.on("close", (exitCode, signal) => {
+        clearTimeout(timer);
+        if (partial) parser.line(partial);
+        resolve({ result: { exitCode, signal, serial, stderr }, tests, problems: parser.problems() });
+      });
+    });
+    run.catch(() => {});
   });
   after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -37,7 +56,7 @@ describe("in-kernel tests in v86", function () {
   async function resultOf(key) {
     const { result, tests } = await run;
     const r = tests.get(key);
-    if (!r) throw withLog(new Error(`no result for ${key}: ${describeExit(result, "v86") || "the kernel exited"}`), result.serial);
+    if (!r) throw withLog(new Error(`no result for ${key}: npm run ktest exited ${result.exitCode || result.signal}: ${result.stderr}`), result.serial);
     return { r, serial: result.serial };
   }
 
@@ -68,19 +87,11 @@ describe("in-kernel tests in v86", function () {
     });
   }
 
-  it("the whole run ends with every plan met and exit 33", async function () {
+  it("npm run ktest with TSK_EMULATOR=v86: every plan met, every test in the source ran, exit 0", async function () {
     const { result, tests, problems } = await run;
-    if (result.timedOut || result.signal || result.exitCode !== EXIT_SUCCESS) problems.push(describeExit(result, "v86") || "exit 33");
+    if (result.exitCode !== 0) problems.push(`npm run ktest exited ${result.exitCode || result.signal}: ${result.stderr}`);
     if (problems.length) throw withLog(new Error(`in-kernel test run in v86: ${problems.join("; ")}`), result.serial);
     assert.deepStrictEqual([...tests.keys()], suites.flatMap((s) => s.tests.map((t) => `${s.suite}/${t.name}`)));
-  });
-
-  it("npm run ktest with TSK_EMULATOR=v86 passes and says so by its exit code", function () {
-    const r = spawnSync(process.execPath, ["scripts/ktest.js"], {
-      cwd: ROOT, encoding: "latin1", env: { ...process.env, TSK_EMULATOR: "v86" }, timeout: TIMEOUT,
-    });
-    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^KTAP version 1$/m);
-    assert.doesNotMatch(r.stdout, /^\s*not ok /m);
+    assert.match(result.serial, /^# ktest: all suites passed\r?$/m);
   });
 });

@@ -18,7 +18,7 @@ describe("bench: v86 against QEMU", function () {
 
   it("boots the same image to boot: ok in both, alternating, and reports medians and the ratio", async function () {
     const { image } = build({ dir: tmp, log: null });
-    const e = await emulatorFigures(image, { runs: 1 });
+    const e = await emulatorFigures(image, { runs: 1, warmup: false });
     assert.strictEqual(e.runs, 1);
     assert.strictEqual(e.qemuSamplesMs.length, 1);
     assert.strictEqual(e.v86SamplesMs.length, 1);

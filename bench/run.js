@@ -9,6 +9,8 @@
 //  boot       wall time from spawning QEMU to `boot: ok` on the serial port: build/tsk.img (the
 //             real kernel, `-m 128M`) versus a 512-byte MBR that prints `boot: ok` and exits at
 //             once (the floor); runs alternate; medians; ratio.
+//  v86        bench/v86.js: v86 against QEMU on the same image (spawn to `boot: ok`, alternating),
+//             and the playground's page load to `boot: ok` in Chromium.
 //  compiler   time for tsk to compile kernel/main.ts (bench/compiler.js); code size of the
 //             allocator, tsk's versus the C reference (i386, kernel flags, no inlining).
 //
@@ -25,6 +27,7 @@ const { buildIfNeeded, ROOT } = require("../scripts/lib/build");
 const { qemuArgs, QEMU, EXIT_SUCCESS } = require("../scripts/lib/qemu");
 const { buildBenchImage } = require("./image");
 const { codeSizes, compileTime, median } = require("./compiler");
+const v86Bench = require("./v86");
 
 const FILLS = [0, 50, 90, 99];
 /** The goals of the issue: allocation flat in fill (99 % full <= 4x empty) and TS/C <= 1.05. */
@@ -261,6 +264,9 @@ async function main() {
     say(`[bench] boot: ${opts.runs} runs each of ${path.relative(ROOT, kernelImage)} and a 512-byte MBR, alternating`);
     const boot = await bootFigures(kernelImage, opts.runs, tmp);
 
+    say(`[bench] v86: ${opts.runs} runs each in QEMU and v86, alternating; the playground in Chromium`);
+    const v86 = { emulators: await v86Bench.emulatorFigures(kernelImage, { runs: opts.runs }), browser: await v86Bench.browserFigures() };
+
     say("[bench] compiler: tsk on kernel/main.ts, allocator code sizes");
     const kc = compileTime();
     const host = codeSizes();
@@ -279,6 +285,7 @@ async function main() {
       date: new Date().toISOString(),
       allocator,
       boot,
+      v86,
       compiler,
       goals: {
         flatness: { value: flat, limit: GOALS.flatness, met: flat <= GOALS.flatness },
@@ -312,6 +319,8 @@ function printTable(r) {
   const b = r.boot;
   console.log(`boot, QEMU start to "boot: ok", median of ${b.runs} alternating runs (-m 128M):`);
   console.log(`  kernel ${b.kernelMs.toFixed(0)} ms, 512-byte MBR floor ${b.mbrMs.toFixed(0)} ms, ratio ${b.ratio.toFixed(2)}`);
+  console.log("");
+  for (const l of v86Bench.describeFigures(r.v86.emulators, r.v86.browser)) console.log(l);
   console.log("");
   const c = r.compiler;
   console.log("compiler:");

@@ -12,12 +12,14 @@ const { spawn } = require("child_process");
 const { buildKtest, checkExpected, describeExpect, discover, selector } = require("./lib/ktest");
 const { KtapParser } = require("./lib/ktap");
 const { BuildError, checkTools, ROOT } = require("./lib/build");
-const { qemuArgs, optionsFromEnv, timeoutFromEnv, describeExit, QEMU } = require("./lib/qemu");
+const { QEMU } = require("./lib/qemu");
+const { optionsFromEnv, bootCommand, describeExit } = require("./lib/emulator");
 
 const USAGE = `usage: npm run ktest [-- --only <pattern>]
   <pattern>: a suite (mem/pages), a test (mem/pages:test_pages_are_distinct),
              or either with * wildcards (mem/*, *:test_*free*)
-Environment: QEMU_MACHINE, QEMU_MEM, QEMU_ACCEL, QEMU_TIMEOUT (seconds per boot, default 600).`;
+Environment: TSK_EMULATOR (qemu|v86), TSK_MEM (alias QEMU_MEM), TSK_TIMEOUT (alias QEMU_TIMEOUT:
+seconds per boot, default 600, 0 = none), QEMU_MACHINE, QEMU_ACCEL.`;
 
 class UsageError extends Error {}
 
@@ -30,7 +32,8 @@ function parse(argv) {
 
 /** Boots `image` with the serial console echoed (when `echo`); resolves {exitCode, signal, timedOut, serial}. */
 function bootEcho(image, opts, timeout, echo) {
-  const child = spawn(QEMU, qemuArgs({ image, ...opts }), { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const { cmd, args } = bootCommand({ image, ...opts });
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   let serial = "";
   let timedOut = false;
   child.stdout.on("data", (d) => {
@@ -60,14 +63,15 @@ async function main(argv) {
       return 0;
     }
     opts = optionsFromEnv();
-    timeout = timeoutFromEnv();
-    checkTools([QEMU]);
+    timeout = opts.timeout * 1000;
+    if (opts.emulator === "qemu") checkTools([QEMU]);
     suites = discover();
     if (args.pattern) select = selector(args.pattern, suites);
   } catch (e) {
     console.error(e instanceof UsageError ? e.message : `ktest: ${e.message}`);
     return e instanceof UsageError ? 2 : 1;
   }
+  if (opts.note) console.error(`ktest: ${opts.note}`);
   const chosen = (s, t) => !select || select(s.suite, t.name);
   const plain = suites.flatMap((s) => s.tests.filter((t) => !t.expect && chosen(s, t)).map((t) => ({ s, t })));
   const expecting = suites.flatMap((s) => s.tests.filter((t) => t.expect && chosen(s, t)).map((t) => ({ s, t })));
@@ -94,11 +98,11 @@ async function main(argv) {
     });
     const r = await bootEcho(built.image, opts, timeout, true);
     if (r.error) {
-      console.error(`ktest: cannot run ${QEMU}: ${r.error.message}`);
+      console.error(`ktest: cannot run the emulator: ${r.error.message}`);
       return 1;
     }
     r.serial.split("\n").forEach((l) => parser.line(l));
-    const why = describeExit(r);
+    const why = describeExit(r, opts.emulator);
     if (why) problems.push(why);
     problems.push(...parser.problems().map((e) => `KTAP: ${e}`));
     const reported = passed + failed;
@@ -124,7 +128,7 @@ async function main(argv) {
     }
     console.log(`ktest: ${s.suite}:${t.name} (must end in ${describeExpect(t.expect)})`);
     const r = await bootEcho(built.image, opts, timeout, true);
-    const why = r.error ? `cannot run ${QEMU}: ${r.error.message}` : r.signal || r.timedOut ? describeExit(r) : checkExpected(s, t, r.serial, r.exitCode);
+    const why = r.error ? `cannot run the emulator: ${r.error.message}` : r.signal || r.timedOut ? describeExit(r, opts.emulator) : checkExpected(s, t, r.serial, r.exitCode);
     if (why) {
       failed++;
       problems.push(`${t.name} should end in ${describeExpect(t.expect)}: ${why}`);

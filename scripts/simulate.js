@@ -11,7 +11,7 @@ const { loadMapFile } = require("../test/sim/bios.ts");
 
 function usage(msg) {
   if (msg) process.stderr.write(`simulate: ${msg}\n`);
-  process.stderr.write("usage: npm run simulate -- <map.json> [--kernel-end 0xADDR] [--alloc-all]\n");
+  process.stderr.write("usage: npm run simulate -- <map.json> [--kernel-end 0xADDR] [--alloc-all] [--svg out.svg]\n");
   process.exit(2);
 }
 
@@ -19,9 +19,11 @@ const args = process.argv.slice(2);
 let mapFile = null;
 let kernelEnd = 0x200000;
 let allocAll = false;
+let svgFile = null; // --svg: the picture of memory after the run (scripts/lib/memsvg.js)
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === "--alloc-all") allocAll = true;
+  else if (a === "--svg") svgFile = args[++i] || usage("--svg needs a file name");
   else if (a === "--kernel-end" || a.startsWith("--kernel-end=")) {
     const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
     if (v === undefined || !/^(0x[0-9a-f]+|[0-9]+)$/i.test(v)) usage(`bad --kernel-end ${v}`);
@@ -56,6 +58,10 @@ const result = simulate(entries, {
   },
 });
 flush();
+if (svgFile) {
+  try { require("./lib/memsvg").writeSimSvg(svgFile, result, kernelEnd, `tsk: physical memory for ${path.basename(mapFile)}`); }
+  catch (e) { process.stderr.write(`simulate: cannot write ${svgFile}: ${e.message}\n`); process.exitCode = 1; }
+}
 if (result.exit) {
   if (result.exit.reason !== "debug-exit") process.stderr.write(`simulate: ${result.exit.message}\n`);
   process.exitCode = result.exit.reason === "debug-exit" && result.exit.code === 0x10 ? 0 : 1;

@@ -42,16 +42,6 @@ function optionsFromEnv(env = process.env) {
   return { machine, mem, accel };
 }
 
-/** QEMU_TIMEOUT: seconds before a boot that never reports is stopped (default 600; 0 = no limit),
- *  as milliseconds (0 = none); throws an Error saying what is wrong. */
-function timeoutFromEnv(env = process.env) {
-  const limit = env.QEMU_TIMEOUT === undefined || env.QEMU_TIMEOUT === "" ? 600 : Number(env.QEMU_TIMEOUT);
-  if (!Number.isFinite(limit) || limit < 0) {
-    throw new Error(`QEMU_TIMEOUT must be a number of seconds (0 = no limit), not '${env.QEMU_TIMEOUT}'`);
-  }
-  return limit * 1000;
-}
-
 /** "success", "failure" (the kernel reported failure) or "crash" (QEMU ended without a report). */
 function verdict(exitCode) {
   if (exitCode === EXIT_SUCCESS) return "success";
@@ -71,4 +61,4 @@ function describeExit({ exitCode, signal, timedOut, timeout }) {
   }
 }
 
-module.exports = { qemuArgs, optionsFromEnv, timeoutFromEnv, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE, QEMU: "qemu-system-i386" };
+module.exports = { qemuArgs, optionsFromEnv, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE, QEMU: "qemu-system-i386" };

@@ -1,0 +1,57 @@
+// The boot harness for either emulator (scripts/lib/emulator.js): test/lib/qemu.js's boot() with an
+// `emulator` option ("qemu" or "v86"). Boots a disk image with COM1 on a pipe, hands each serial
+// line to onLine as it arrives, and resolves {exitCode, serial, stderr, timedOut, signal, timeout,
+// emulator}; the emulator is killed on timeout. Errors carry the serial log.
+"use strict";
+const { spawn } = require("child_process");
+const { bootCommand, describeExit, emulatorName, EXIT_SUCCESS, EXIT_FAILURE } = require("../../scripts/lib/emulator");
+const { verdict } = require("../../scripts/lib/qemu");
+const { withLog, lines } = require("./qemu");
+
+/** Boots `image`; options as test/lib/qemu.js's boot() plus emulator ("qemu"). */
+function boot(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine } = {}) {
+  return new Promise((resolve, reject) => {
+    const { cmd, args: argv } = bootCommand({ emulator, image, machine, mem, cpu, accel, args });
+    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    let serial = "";
+    let stderr = "";
+    let partial = "";
+    let timedOut = false;
+    let callbackError = null;
+    const emit = (line) => {
+      if (!onLine || callbackError) return;
+      try { onLine(line); } catch (e) { callbackError = e; }
+    };
+    child.stdout.setEncoding("latin1");
+    child.stdout.on("data", (chunk) => {
+      serial += chunk;
+      const parts = (partial + chunk).split("\n");
+      partial = parts.pop();
+      parts.forEach((l) => emit(l.replace(/\r$/, "")));
+    });
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk) => { stderr += chunk; });
+    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeout);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(withLog(new Error(`cannot run ${cmd}: ${e.message}`), serial));
+    });
+    child.on("close", (exitCode, signal) => {
+      clearTimeout(timer);
+      if (partial) emit(partial);
+      if (callbackError) return reject(withLog(callbackError, serial));
+      resolve({ exitCode, signal: timedOut ? null : signal, timedOut, serial, stderr, timeout, emulator });
+    });
+  });
+}
+
+/** Throws (with the serial log and the emulator's stderr) unless the boot ended with exit `code`. */
+function expectExit(result, code = EXIT_SUCCESS) {
+  if (!result.timedOut && !result.signal && result.exitCode === code) return result;
+  const name = emulatorName(result.emulator);
+  const why = describeExit(result, result.emulator) || `the kernel reported success (exit ${EXIT_SUCCESS})`;
+  const stderr = result.stderr ? `\n--- ${name} stderr ---\n${result.stderr}` : "";
+  throw withLog(new Error(`expected ${name} exit ${code} (${verdict(code)}), but ${why}${stderr}`), result.serial);
+}
+
+module.exports = { boot, expectExit, lines, withLog, EXIT_SUCCESS, EXIT_FAILURE };

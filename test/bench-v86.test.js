@@ -4,21 +4,17 @@
 // checked by test/playground.test.js.)
 "use strict";
 const assert = require("assert");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { build } = require("../scripts/lib/build");
 const { emulatorFigures, describeFigures } = require("../bench/v86");
+const { kernelImage } = require("./lib/images");
+const { withSlot } = require("./lib/slots");
 
-describe("bench: v86 against QEMU", function () {
+describe("boot: bench v86 against QEMU", function () {
   this.timeout(180000);
-  let tmp;
-  before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-bench-v86-")); });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("boots the same image to boot: ok in both, alternating, and reports medians and the ratio", async function () {
-    const { image } = build({ dir: tmp, log: null });
-    const e = await emulatorFigures(image, { runs: 1, warmup: false });
+    const { image } = kernelImage();
+    // One emulator at a time (QEMU, then v86): one slot.
+    const e = await withSlot(() => emulatorFigures(image, { runs: 1, warmup: false }));
     assert.strictEqual(e.runs, 1);
     assert.strictEqual(e.qemuSamplesMs.length, 1);
     assert.strictEqual(e.v86SamplesMs.length, 1);

@@ -4,26 +4,19 @@
 // there and positive, the rest are counts the allocator's contract fixes.
 "use strict";
 const assert = require("assert");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
 const { boot, expectExit } = require("./lib/qemu");
 const { buildBenchImage } = require("../bench/image");
 const { parseBenchSerial, allocatorFigures, FILLS } = require("../bench/run");
 
 describe("boot: the benchmark image (npm run bench)", function () {
   this.timeout(120000);
-  let tmp;
   let serial;
 
   before(async function () {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-bench-test-"));
-    // Built into the temp dir, so a concurrent `npm run bench` never sees half-written files.
-    const { image } = buildBenchImage({ dir: tmp });
+    // Its own directory (incremental across runs), so a concurrent `npm run bench` never sees
+    // half-written files.
+    const { image } = buildBenchImage({ dir: "build/test/bench" });
     serial = expectExit(await boot(image, { mem: "128M", timeout: 60000 })).serial;
-  });
-  after(function () {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it("starts the memory manager as the kernel does (pat: and mem: lines)", function () {

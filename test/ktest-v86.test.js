@@ -12,12 +12,13 @@ const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts
 const { describeExit } = require("../scripts/lib/emulator");
 const { ROOT } = require("../scripts/lib/build");
 const { spawn } = require("child_process");
+const { withSlot } = require("./lib/slots");
 const { boot, withLog } = require("./lib/emu");
 const { KtapParser } = require("./lib/ktap");
 
 const TIMEOUT = 120000;
 
-describe("in-kernel tests in v86", function () {
+describe("boot: in-kernel tests in v86", function () {
   this.timeout(TIMEOUT + 60000);
   const suites = discover();
   let tmp;
@@ -27,7 +28,7 @@ describe("in-kernel tests in v86", function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-v86-"));
     const tests = new Map();
     const parser = new KtapParser({ onTest: (r) => tests.set(`${r.suite}/${r.name}`, r) });
-    run = new Promise((resolve, reject) => {
+    run = withSlot(() => new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ["scripts/ktest.js"], { cwd: ROOT, env: { ...process.env, TSK_EMULATOR: "v86" } });
       let serial = "";
       let stderr = "";
@@ -47,7 +48,7 @@ describe("in-kernel tests in v86", function () {
         if (partial) parser.line(partial);
         resolve({ result: { exitCode, signal, serial, stderr }, tests, problems: parser.problems() });
       });
-    });
+    }));
     run.catch(() => {});
   });
   after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));

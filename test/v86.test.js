@@ -10,6 +10,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { execFileSync, spawnSync } = require("child_process");
+const { withSlot } = require("./lib/slots");
 const { build, buildLoader, ROOT } = require("../scripts/lib/build");
 const { V86_EXIT } = require("../scripts/lib/v86");
 const { boot, expectExit, lines, EXIT_FAILURE } = require("./lib/emu");
@@ -32,7 +33,7 @@ function expectedE820(name) {
 
 const pick = (out, prefix) => out.filter((l) => l.startsWith(prefix));
 
-describe("v86: boots the real image", function () {
+describe("boot: v86 boots the real image", function () {
   this.timeout(180000);
   let tmp;
   let image;
@@ -138,7 +139,7 @@ dw 0xaa55
   });
 });
 
-describe("v86: npm start", function () {
+describe("boot: v86 npm start", function () {
   this.timeout(120000);
   let tmp;
   before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-v86-start-")); });
@@ -160,10 +161,10 @@ describe("v86: npm start", function () {
     return dir;
   }
 
-  it("boots in v86 and says so where qemu-system-i386 is not on PATH, exit 0", function () {
+  it("boots in v86 and says so where qemu-system-i386 is not on PATH, exit 0", async function () {
     const env = { ...process.env, PATH: pathWithoutQemu() };
     for (const k of ["TSK_EMULATOR", "TSK_MEM", "QEMU_MEM", "QEMU_MACHINE", "QEMU_ACCEL"]) delete env[k];
-    const r = spawnSync(process.execPath, ["scripts/start.js"], { cwd: ROOT, encoding: "latin1", env, timeout: 110000 });
+    const r = await withSlot(async () => spawnSync(process.execPath, ["scripts/start.js"], { cwd: ROOT, encoding: "latin1", env, timeout: 110000 }));
     assert.strictEqual(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /qemu-system-i386 is not installed: booting in v86 \(npm\) instead/);
     assert.match(r.stdout, /^boot: ok\r?$/m);

@@ -1,15 +1,23 @@
-// The boot harness for either emulator (scripts/lib/emulator.js): test/lib/qemu.js's boot() with an
-// `emulator` option ("qemu" or "v86"). Boots a disk image with COM1 on a pipe, hands each serial
-// line to onLine as it arrives, and resolves {exitCode, serial, stderr, timedOut, signal, timeout,
-// emulator}; the emulator is killed on timeout. Errors carry the serial log.
+// The boot harness for either emulator (scripts/lib/emulator.js). Boots a disk image with COM1 on a
+// pipe, hands each serial line to onLine as it arrives, and resolves {exitCode, serial, stderr,
+// timedOut, signal, timeout, emulator}; the emulator is killed on timeout. Errors carry the serial
+// log. Every boot holds one of the run's two emulator slots (test/lib/slots.js); its timeout counts
+// from the emulator's start, not from the wait for a slot.
 "use strict";
 const { spawn } = require("child_process");
 const { bootCommand, describeExit, emulatorName, EXIT_SUCCESS, EXIT_FAILURE } = require("../../scripts/lib/emulator");
 const { verdict } = require("../../scripts/lib/qemu");
-const { withLog, lines } = require("./qemu");
+const { withSlot } = require("./slots");
 
-/** Boots `image`; options as test/lib/qemu.js's boot() plus emulator ("qemu"). */
-function boot(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine } = {}) {
+/**
+ * Boots `image`. Options: emulator ("qemu" or "v86"), machine ("pc"), mem ("128M"), cpu, accel
+ * ("tcg"; tests never use kvm), timeout (ms, 60000), args (extra QEMU arguments), onLine(line).
+ */
+function boot(image, opts = {}) {
+  return withSlot(() => bootNow(image, opts));
+}
+
+function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine } = {}) {
   return new Promise((resolve, reject) => {
     const { cmd, args: argv } = bootCommand({ emulator, image, machine, mem, cpu, accel, args });
     const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
@@ -45,6 +53,18 @@ function boot(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, acc
   });
 }
 
+function withLog(error, serial) {
+  error.serial = serial;
+  // An in-kernel assertion's own diagnostics say it all; attach a log only when there is one.
+  if (serial) error.message += `\n--- serial log ---\n${serial}--- end of serial log ---`;
+  return error;
+}
+
+/** The serial output as lines (trailing "\r" and the empty last line dropped). */
+function lines(serial) {
+  return serial.split("\n").map((l) => l.replace(/\r$/, "")).filter((l, i, a) => l !== "" || i < a.length - 1);
+}
+
 /** Throws (with the serial log and the emulator's stderr) unless the boot ended with exit `code`. */
 function expectExit(result, code = EXIT_SUCCESS) {
   if (!result.timedOut && !result.signal && result.exitCode === code) return result;
@@ -54,4 +74,4 @@ function expectExit(result, code = EXIT_SUCCESS) {
   throw withLog(new Error(`expected ${name} exit ${code} (${verdict(code)}), but ${why}${stderr}`), result.serial);
 }
 
-module.exports = { boot, expectExit, lines, withLog, EXIT_SUCCESS, EXIT_FAILURE };
+module.exports = { boot, expectExit, lines, withLog, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE };

@@ -1,0 +1,93 @@
+// The incremental build (scripts/lib/build.js over scripts/lib/steps.js), in a scratch copy of the
+// repository so the edits never touch the real tree: with nothing changed nothing runs and
+// `npm run build` says so; a touched but unchanged file runs nothing; a comment edited at the end of
+// a kernel file re-runs tsk only (the C comes out the same, so the chain stops); a moved line
+// re-runs tsk, gcc, the link and the image, and nothing else. Also the compiler's transpile cache.
+"use strict";
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const { ROOT } = require("../scripts/lib/build");
+
+const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "package.json", "tsconfig.json"];
+
+describe("build: incremental, keyed by content", function () {
+  this.timeout(300000);
+  let dir;
+  let build;
+  const ran = () => build({ log: null }).ran;
+
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-build-"));
+    for (const p of COPY) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true, preserveTimestamps: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    ({ build } = require(path.join(dir, "scripts/lib/build")));
+    build({ log: null }); // the first build does everything
+  });
+  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("with nothing changed runs no step; npm run build prints one line saying so", function () {
+    assert.deepStrictEqual(ran(), []);
+    const r = spawnSync(process.execPath, ["scripts/build.js"], { cwd: dir, encoding: "utf8" });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(r.stdout, "[build] up to date: build/tsk.img\n");
+  });
+
+  it("a file touched but not changed runs nothing (content, not times)", function () {
+    const later = new Date(Date.now() + 60000);
+    for (const f of ["kernel/mem/pages.ts", "boot/stage2.asm", "linker/kernel.ld"]) fs.utimesSync(path.join(dir, f), later, later);
+    assert.deepStrictEqual(ran(), []);
+  });
+
+  it("a comment added at the end of a kernel file re-runs tsk, and the same C stops the chain", function () {
+    fs.appendFileSync(path.join(dir, "kernel/mem/pages.ts"), "// a note\n");
+    assert.deepStrictEqual(ran(), ["tsk"]);
+    assert.deepStrictEqual(ran(), []);
+  });
+
+  it("a line moved in a kernel file re-runs tsk, gcc, the link and the image, and no assembly", function () {
+    const file = path.join(dir, "kernel/mem/pages.ts");
+    fs.writeFileSync(file, `\n${fs.readFileSync(file, "utf8")}`);
+    assert.deepStrictEqual(ran(), ["tsk", "gcc", "link", "image:build/tsk.img"]);
+  });
+
+  it("an edited loader source re-assembles that stage and rebuilds the image only", function () {
+    fs.appendFileSync(path.join(dir, "boot/stage1.asm"), "; a note\n");
+    assert.deepStrictEqual(ran(), ["nasm:build/stage1.bin"]); // the same bytes: the image stays
+    const file = path.join(dir, "boot/stage1.asm");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^(\s*)cli\b/m, "$1cli\n$1nop"));
+    assert.deepStrictEqual(ran(), ["nasm:build/stage1.bin", "image:build/tsk.img"]);
+  });
+
+  it("a step that fails runs again next time, and the error names the tool's output", function () {
+    const file = path.join(dir, "kernel/arch/entry.asm");
+    const good = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, `${good}\n    frobnicate eax\n`);
+    assert.throws(() => build({ log: null }), /nasm failed .*\n.*entry\.asm:\d+: error/);
+    fs.writeFileSync(file, good);
+    assert.deepStrictEqual(ran(), ["nasm:build/entry.o"]);
+  });
+});
+
+describe("build: the compiler's transpile cache (compiler/node/register.js)", function () {
+  it("serves a second process from the cache without loading TypeScript", function () {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-register-"));
+    try {
+      const probe = `require(${JSON.stringify(path.join(ROOT, "compiler/node/register.js"))});
+        require(${JSON.stringify(path.join(ROOT, "kernel/boot-info.ts"))});
+        console.log(Object.keys(require.cache).some((k) => /node_modules[\\/]typescript[\\/]/.test(k)));`;
+      const run = () => spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { ...process.env, TSK_REGISTER_CACHE: cache } });
+      const first = run();
+      assert.strictEqual(first.status, 0, first.stderr);
+      assert.strictEqual(first.stdout.trim(), "true", "the first process transpiles, with TypeScript");
+      assert.ok(fs.readdirSync(cache).length > 0, "and fills the cache");
+      const second = run();
+      assert.strictEqual(second.status, 0, second.stderr);
+      assert.strictEqual(second.stdout.trim(), "false", "the second never loads TypeScript");
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});

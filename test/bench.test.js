@@ -42,3 +42,17 @@ describe("boot: the benchmark image (npm run bench)", function () {
     for (const r of [...f.pairs.map((p) => p.ratio), f.zeroPage.ratio, f.allocAll.ratio]) assert.ok(Number.isFinite(r) && r > 0);
   });
 });
+
+describe("boot: the boot phases of npm run bench", function () {
+  this.timeout(120000);
+  it("stamps every phase of a real boot, in order, and they add up to the whole", async function () {
+    const { bootPhases, PHASES } = require("../bench/loop");
+    const { kernelImage } = require("./lib/images");
+    const { withSlot } = require("./lib/slots");
+    const r = await withSlot(() => bootPhases(kernelImage().image, { runs: 1 }));
+    assert.deepStrictEqual(r.phases.map((p) => p.phase), PHASES.map(([name]) => name));
+    for (const p of r.phases) assert.ok(Number.isFinite(p.ms) && p.ms >= 0, `${p.phase}: ${p.ms}`);
+    const sum = r.phases.reduce((a, p) => a + p.ms, 0);
+    assert.ok(Math.abs(sum - r.totalMs) < 1, `phases add up to ${sum}, the boot took ${r.totalMs}`);
+  });
+});

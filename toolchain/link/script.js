@@ -240,7 +240,7 @@ class Parser {
         this.expect("}");
       } else if (word === "ASSERT") {
         out.statements.push(this.assertion(at));
-      } else if (/^[A-Z_]+$/.test(word) && this.peek("(") && word !== "PROVIDE" && word !== "PROVIDE_HIDDEN") {
+      } else if (/^[A-Z_]+$/.test(word) && (this.peek("(") || this.peek("{")) && word !== "PROVIDE" && word !== "PROVIDE_HIDDEN") {
         this.fail(`\`${word}' is not supported by this linker`, at);
       } else {
         out.statements.push(this.assignment(word, at));

@@ -166,6 +166,29 @@ describe("toolchain/link (JavaScript linker)", function () {
     });
   }
 
+  it("COMMON, weak and 16/8-bit relocations, script symbols in and out of sections: as ld (test/fixtures/link)", function () {
+    const fx = path.join(ROOT, "test/fixtures/link");
+    const dir = path.join(tmp, "fixtures");
+    fs.mkdirSync(dir);
+    const objs = ["main", "other", "commons"].map((n) => {
+      const o = path.join(dir, `${n}.o`);
+      tool("nasm", ["-f", "elf32", "-Werror", path.join(fx, `${n}.asm`), "-o", o]);
+      return o;
+    });
+    const script = path.join(fx, "link.ld");
+    tool("ld", ["-m", "elf_i386", "-T", script, "-o", path.join(dir, "ld.elf"), ...objs]);
+    tool("objcopy", ["-O", "binary", path.join(dir, "ld.elf"), path.join(dir, "ld.bin")]);
+    const r = cli(["-T", script, "-o", path.join(dir, "js.elf"), "--binary", path.join(dir, "js.bin"), ...objs]);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.ok(fs.readFileSync(path.join(dir, "js.bin")).equals(fs.readFileSync(path.join(dir, "ld.bin"))));
+    // value, size, type, binding, section index, name of every symbol
+    const syms = (f) => tool("readelf", ["-s", "-W", f]).stdout.trim().split("\n").slice(3)
+      .map((l) => l.trim().split(/\s+/)).map((c) => [c[1], c[2], c[3], c[4], c[6], c[7]].join(" ")).sort();
+    const ours = syms(path.join(dir, "js.elf"));
+    assert.ok(ours.some((l) => /^[0-9a-f]*0 128 NOTYPE GLOBAL \d+ buf$/.test(l)), "buf: the largest COMMON, aligned 16");
+    assert.deepStrictEqual(ours, syms(path.join(dir, "ld.elf")));
+  });
+
   describe("bad input: `link: ...` naming the object and symbol, exit 1, no output", function () {
     const o = (name) => path.join(images.kernel, name);
     const args = (out, objs, script = "linker/kernel.ld") => ["-T", script, "--defsym", `KERNEL_BASE=${KERNEL_BASE}`, "-o", out, "--binary", `${out}.bin`, ...objs];

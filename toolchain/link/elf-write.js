@@ -139,7 +139,7 @@ function writeElf(lay, objects, globals) {
     if (seen.has(g.name) || (!g.sym && !g.common)) continue;
     if (g.common) {
       syms.push({ name: strtab.add(g.name), value: lay.globalAddress(g), size: g.common.size,
-        info: (STB.GLOBAL << 4) | STT.OBJECT, shndx: outIndex(g.common.input.out) });
+        info: (STB.GLOBAL << 4) | g.common.type, shndx: outIndex(g.common.input.out) });
     } else {
       const value = lay.symbolAddress(g.object, g.sym);
       if (value === null) continue;

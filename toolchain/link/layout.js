@@ -8,6 +8,7 @@ const { LinkError } = require("./errors");
 const { SHT, SHF, SHN } = require("./elf-read");
 const { globRegExp } = require("./script");
 const { mergeSections } = require("./merge");
+const { commonOrder } = require("./symbols");
 
 const u32 = (v) => Number(BigInt.asUintN(32, v));
 const alignUp = (v, a) => (a > 1 ? Math.ceil(v / a) * a : v);
@@ -39,7 +40,7 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
       object.placed.set(section.index, inp);
       inputs.push(inp);
     }
-    const commons = [...globals.values()].filter((g) => g.common && g.common.object === object);
+    const commons = commonOrder([...globals.values()].filter((g) => g.common && g.common.object === object));
     if (commons.length) {
       let size = 0;
       let align = 1;
@@ -206,13 +207,51 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
   const isAbsoluteNumber = (e) => e.k === "num" || (e.k === "bin" && isAbsoluteNumber(e.a) && isAbsoluteNumber(e.b)) ||
     (e.k === "un" && isAbsoluteNumber(e.a));
 
+  /** Which output section an expression's value is relative to (null: absolute), after ld's
+   *  rules: `.` and symbols in sections are relative, numbers absolute; adding an absolute to a
+   *  relative value stays relative, the difference of two relative values is absolute. */
+  const DOT = { dot: true };
+  const symSection = (name) => {
+    if (scriptSyms.has(name)) return scriptSyms.get(name).out;
+    const g = globals.get(name);
+    if (!g) return null;
+    if (g.common) return g.common.input.out;
+    if (!g.sym || g.sym.shndx === SHN.ABS) return null;
+    const inp = g.object.placed.get(g.sym.shndx);
+    return inp && inp.out ? inp.out : null;
+  };
+  const secOf = (e, out) => {
+    switch (e.k) {
+      case "num": return null;
+      case "dot": return out || DOT;
+      case "sym": return symSection(e.name);
+      case "un": return e.op === "+" ? secOf(e.a, out) : null;
+      case "cond": return secOf(e.a, out) || secOf(e.b, out);
+      case "bin": {
+        if (["==", "!=", "<", ">", "<=", ">=", "&&", "||"].includes(e.op)) return null;
+        const a = secOf(e.a, out);
+        const b = secOf(e.b, out);
+        if (e.op === "-" && a && b) return null;
+        return a || b;
+      }
+      case "call":
+        if (e.fn === "ALIGN") return e.args.length === 1 ? out || DOT : secOf(e.args[0], out);
+        if (e.fn === "ADDR" || e.fn === "LOADADDR") return allOut.find((x) => x.name === e.args[0]) || null;
+        if (e.fn === "MAX" || e.fn === "MIN") return secOf(e.args[0], out) || secOf(e.args[1], out);
+        return null;
+    }
+    return null;
+  };
+
   const assign = (st, out) => {
     if (st.provide) {
       const g = globals.get(st.name);
       if (!g || g.sym || g.common || scriptSyms.has(st.name)) return;
     }
     let v = ev(st.expr, st.line);
-    if (st.name === "." && out && isAbsoluteNumber(st.expr)) v += BigInt(out.addr);
+    // Inside an output section a bare number is an offset from its start (for `.` and symbols).
+    const offset = out && isAbsoluteNumber(st.expr);
+    if (offset) v += BigInt(out.addr);
     if (st.op !== "=") {
       const old = st.name === "." ? BigInt(env.dot) : symValue(st.name, st.line);
       const op = st.op.slice(0, -1);
@@ -223,8 +262,11 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
       if (out && nv < env.dot) throw new LinkError(`${where(st.line)}: cannot move the location counter backwards (from 0x${env.dot.toString(16)} to 0x${nv.toString(16)}) inside ${out.name}`);
       env.dot = nv;
     } else {
-      // ld makes a symbol assigned outside any section relative to the section before it.
-      scriptSyms.set(st.name, { value: u32(v), out: out || env.last, outside: !out, line: st.line });
+      // ld makes a symbol assigned `.` outside any section relative to the section before it (the
+      // one after it when there is none yet).
+      const sec = offset ? out : secOf(st.expr, out);
+      const dot = sec === DOT;
+      scriptSyms.set(st.name, { value: u32(v), out: dot ? env.last : sec, abs: !sec, first: dot && !env.last, line: st.line });
     }
   };
 
@@ -276,7 +318,7 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
   }
   // Symbols assigned outside sections before the first section belong to the section after them.
   for (const s of scriptSyms.values()) {
-    if (s.outside && !s.out) s.out = placedOut.find((o) => !o.empty && !o.orphan) || null;
+    if (s.first) s.out = placedOut.find((o) => !o.empty && !o.orphan) || null;
   }
 
   for (const out of placedOut) {

@@ -16,7 +16,7 @@ function resolveSymbols(objects, scriptNames) {
   const table = new Map();
   const entry = (name) => {
     let g = table.get(name);
-    if (!g) table.set(name, (g = { name, object: null, sym: null, common: null, weak: false, refs: [], weakRef: true }));
+    if (!g) table.set(name, (g = { name, object: null, sym: null, common: null, weak: false, refs: [], weakRef: true, seen: table.size }));
     return g;
   };
   const dups = [];
@@ -35,9 +35,10 @@ function resolveSymbols(objects, scriptNames) {
         if (g.sym && !g.weak) continue;
         if (g.sym && g.weak) { g.sym = null; g.object = null; g.weak = false; }
         if (g.common) {
-          g.common.size = Math.max(g.common.size, sym.size);
+          // bfd: a bigger common moves the symbol to the bigger one's object; alignment is the largest.
+          if (sym.size > g.common.size) Object.assign(g.common, { size: sym.size, object: obj, type: sym.type });
           g.common.align = Math.max(g.common.align, sym.value || 1);
-        } else g.common = { size: sym.size, align: sym.value || 1, object: obj };
+        } else g.common = { size: sym.size, align: sym.value || 1, object: obj, type: sym.type };
       } else if (g.sym && !g.weak) {
         if (!weak) dups.push(`multiple definition of \`${sym.name}': first defined in ${g.object.name}, again in ${obj.name}`);
       } else if (g.sym && g.weak) {
@@ -57,4 +58,26 @@ function resolveSymbols(objects, scriptNames) {
   return table;
 }
 
-module.exports = { resolveSymbols };
+/** bfd_hash_hash of a name (64-bit unsigned long arithmetic, as on the x86-64 host ld runs on). */
+function bfdHash(name) {
+  const M = (1n << 64n) - 1n;
+  let h = 0n;
+  const bytes = Buffer.from(name, "latin1");
+  for (const c of bytes) {
+    h = (h + BigInt(c) + (BigInt(c) << 17n)) & M;
+    h ^= h >> 2n;
+  }
+  const len = BigInt(bytes.length);
+  h = (h + len + (len << 17n)) & M;
+  h ^= h >> 2n;
+  return h;
+}
+
+/** The order ld allocates the common symbols of one object: lang_common walks the global hash
+ *  table (bfd's default 4051 buckets, in bucket order, newest entry first within a bucket). */
+function commonOrder(list) {
+  const bucket = (g) => Number(bfdHash(g.name) % 4051n);
+  return list.slice().sort((a, b) => bucket(a) - bucket(b) || b.seen - a.seen);
+}
+
+module.exports = { resolveSymbols, commonOrder };

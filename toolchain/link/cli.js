@@ -49,18 +49,28 @@ function readFile(path, what) {
   }
 }
 
+/**
+ * The linker on files, for the build (in process, no child): script and objects are paths, elf and
+ * binary the outputs (binary optional), defsyms {NAME: value}. Throws LinkError; writes nothing
+ * then. Returns link()'s result.
+ */
+function linkFiles({ script, objects, defsyms = {}, elf, binary }) {
+  const r = link({
+    script: readFile(script, "linker script").toString("utf8"), scriptName: script,
+    objects: objects.map((name) => ({ name, bytes: readFile(name, "object") })), defsyms,
+  });
+  for (const [file, bytes] of [[elf, r.elf], [binary, r.binary]]) {
+    if (!file) continue;
+    fs.writeFileSync(`${file}.tmp`, bytes, { mode: 0o755 });
+    fs.renameSync(`${file}.tmp`, file);
+  }
+  return r;
+}
+
 function main(argv) {
   try {
     const o = parseArgs(argv);
-    const r = link({
-      script: readFile(o.script, "linker script").toString("utf8"), scriptName: o.script,
-      objects: o.objects.map((name) => ({ name, bytes: readFile(name, "object") })), defsyms: o.defsyms,
-    });
-    for (const [file, bytes] of [[o.out, r.elf], [o.binary, r.binary]]) {
-      if (!file) continue;
-      fs.writeFileSync(`${file}.tmp`, bytes, { mode: 0o755 });
-      fs.renameSync(`${file}.tmp`, file);
-    }
+    linkFiles({ script: o.script, objects: o.objects, defsyms: o.defsyms, elf: o.out, binary: o.binary });
     return 0;
   } catch (e) {
     if (!(e instanceof LinkError)) throw e;
@@ -71,4 +81,4 @@ function main(argv) {
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
 
-module.exports = { main, parseArgs };
+module.exports = { main, parseArgs, linkFiles };

@@ -60,20 +60,21 @@ function relocate(lay, globals) {
     for (const r of relocs) {
       const t = TYPES[r.type];
       const sym = obj.symbols[r.sym];
-      const symName = sym.type === STT.SECTION ? `section ${(obj.sections[sym.shndx] || {}).name}` : `\`${sym.name}'`;
-      const at = `${obj.name}: ${inp.name}+0x${r.offset.toString(16)}`;
+      // Message parts, built only for an error (thousands of relocations take the happy path).
+      const symName = () => (sym.type === STT.SECTION ? `section ${(obj.sections[sym.shndx] || {}).name}` : `\`${sym.name}'`);
+      const at = () => `${obj.name}: ${inp.name}+0x${r.offset.toString(16)}`;
       if (!t) {
-        throw new LinkError(`${at}: unsupported relocation type ${NAMES[r.type] || r.type} (${r.type}) against ${symName}`);
+        throw new LinkError(`${at()}: unsupported relocation type ${NAMES[r.type] || r.type} (${r.type}) against ${symName()}`);
       }
       if (!t.size) continue;
-      if (r.offset + t.size > bytes.length) throw new LinkError(`${at}: relocation beyond the end of the section`);
+      if (r.offset + t.size > bytes.length) throw new LinkError(`${at()}: relocation beyond the end of the section`);
       let addend = readField(bytes, r.offset, t.size);
       const P = inp.out.addr + inp.offset + r.offset;
       let S;
       if (sym.bind === STB.LOCAL) {
         const target = obj.placed.get(sym.shndx);
         if (sym.shndx !== SHN.ABS && (!target || !target.out)) {
-          if (alloc) throw new LinkError(`${at}: relocation against ${symName}, which is in a discarded section`);
+          if (alloc) throw new LinkError(`${at()}: relocation against ${symName()}, which is in a discarded section`);
           // ld's _bfd_clear_contents: debug data about discarded code becomes 0 (1 in .debug_ranges
           // and .debug_loc, where 0 would end the list).
           writeField(bytes, r.offset, t.size, /^\.debug_(ranges|loc)$/.test(inp.name) ? 1 : 0);
@@ -90,10 +91,10 @@ function relocate(lay, globals) {
         else if (g && (g.sym || g.common)) S = lay.globalAddress(g);
         else S = 0; // weak undefined
       }
-      if (S === null) throw new LinkError(`${at}: relocation against ${symName}, which has no address`);
+      if (S === null) throw new LinkError(`${at()}: relocation against ${symName()}, which has no address`);
       const v = t.pc ? S + addend - P : S + addend;
       if (!fits(v, t.size, t.pc)) {
-        throw new LinkError(`${at}: relocation truncated to fit: ${t.name} against ${symName} (value 0x${toU32(v).toString(16)})`);
+        throw new LinkError(`${at()}: relocation truncated to fit: ${t.name} against ${symName()} (value 0x${toU32(v).toString(16)})`);
       }
       writeField(bytes, r.offset, t.size, v);
     }

@@ -244,6 +244,8 @@ describe("toolchain/link (JavaScript linker)", function () {
       const out = path.join(tmp, "notobj.elf");
       fails(cli(args(out, [o("kernel.bin")])), out, /kernel\.bin: not an ELF file/);
       fails(cli(args(out, [o("kernel.elf")])), out, /kernel\.elf: ELF type 2 is not a relocatable object/);
+      const lib = spawnSync("gcc", ["-m32", "-print-libgcc-file-name"], { encoding: "utf8" }).stdout.trim();
+      if (fs.existsSync(lib)) fails(cli(args(out, [o("entry.o"), lib])), out, /libgcc\.a: archives \(\.a\) are not supported/);
       fails(cli(["-m", "elf_x86_64", ...args(out, [o("entry.o")])]), out, /unsupported emulation -m elf_x86_64/);
       fails(cli(args(out, [path.join(tmp, "missing.o")])), out, /cannot read object \S*missing\.o: no such file/);
     });

@@ -50,13 +50,13 @@ function readFile(path, what) {
 }
 
 /**
- * The linker on files, for the build (in process, no child): script and objects are paths, elf and
- * binary the outputs (binary optional), defsyms {NAME: value}. Throws LinkError; writes nothing
+ * The linker on files, for the build (in process, no child): script and objects are paths (scriptName:
+ * how messages name the script), elf and binary the outputs (binary optional), defsyms {NAME: value}. Throws LinkError; writes nothing
  * then. Returns link()'s result.
  */
-function linkFiles({ script, objects, defsyms = {}, elf, binary }) {
+function linkFiles({ script, scriptName = script, objects, defsyms = {}, elf, binary }) {
   const r = link({
-    script: readFile(script, "linker script").toString("utf8"), scriptName: script,
+    script: readFile(script, "linker script").toString("utf8"), scriptName,
     objects: objects.map((name) => ({ name, bytes: readFile(name, "object") })), defsyms,
   });
   for (const [file, bytes] of [[elf, r.elf], [binary, r.binary]]) {

@@ -25,6 +25,9 @@ function cstr(buf, off) {
  */
 function readObject(bytes, name) {
   const fail = (msg) => { throw new LinkError(`${name}: ${msg}`); };
+  if (bytes.subarray(0, 8).toString("latin1") === "!<arch>\n") {
+    fail("archives (.a) are not supported: pass the objects themselves (the kernel needs nothing from libgcc.a)");
+  }
   if (bytes.length < 52 || bytes.readUInt32BE(0) !== 0x7f454c46) fail("not an ELF file");
   if (bytes[4] !== 1 || bytes[5] !== 1) fail("not a 32-bit little-endian ELF object (elf32-i386 expected)");
   const type = bytes.readUInt16LE(16);

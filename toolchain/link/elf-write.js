@@ -6,6 +6,7 @@
 // string sections, as ld drops them), then the globals and the script's symbols.
 "use strict";
 const { SHT, SHF, SHN, STB, STT } = require("./elf-read");
+const { mergedOffset } = require("./merge");
 
 const PAGE = 0x1000;
 const alignUp = (v, a) => (a > 1 ? Math.ceil(v / a) * a : v);
@@ -109,10 +110,7 @@ function writeElf(lay, objects, globals) {
     if (sym.shndx === SHN.ABS) return SHN.ABS;
     if (sym.shndx === SHN.COMMON) return outIndex(globals.get(sym.name).common.input.out);
     const inp = obj.placed.get(sym.shndx);
-    if (inp && inp.group) {
-      const { mergedOffset } = require("./merge");
-      return outIndex(mergedOffset(inp, sym.value).member.out);
-    }
+    if (inp && inp.group) return outIndex(mergedOffset(inp, sym.value).member.out);
     return outIndex(inp && inp.out);
   };
   for (const obj of objects) {

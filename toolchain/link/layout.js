@@ -7,7 +7,7 @@
 const { LinkError } = require("./errors");
 const { SHT, SHF, SHN } = require("./elf-read");
 const { globRegExp } = require("./script");
-const { mergeSections } = require("./merge");
+const { mergeSections, mergedOffset } = require("./merge");
 const { commonOrder } = require("./symbols");
 
 const u32 = (v) => Number(BigInt.asUintN(32, v));
@@ -109,12 +109,9 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
 
   // --- 3. merge SHF_MERGE sections (sizes change before addresses are given)
   const allOut = [...outputs, ...orphans.values()];
-  mergeSections(allOut.flatMap((out) => out.members.map((m) => Object.assign(m, { out }))));
-  for (const inp of inputs) {
-    if (!inp.group) continue;
-    if (!inp.first) { inp.gone = true; }
-    inp.size = inp.size === undefined ? 0 : inp.size;
-  }
+  mergeSections(allOut.flatMap((out) => out.members));
+  // A merged section whose strings all live elsewhere now takes no space (bfd excludes it).
+  for (const inp of inputs) if (inp.group && !inp.first) inp.gone = true;
 
   // --- 4. addresses: walk the script with the location counter
   const scriptSyms = new Map();
@@ -343,7 +340,6 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
     const inp = object.placed.get(sym.shndx);
     if (!inp || !inp.out || !inp.out.placed) return null;
     if (inp.group) {
-      const { mergedOffset } = require("./merge");
       const r = mergedOffset(inp, sym.value);
       return r.member.out.addr + r.member.offset + r.offset;
     }

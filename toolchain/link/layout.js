@@ -9,6 +9,7 @@ const { SHT, SHF, SHN } = require("./elf-read");
 const { globRegExp } = require("./script");
 const { mergeSections, mergedOffset } = require("./merge");
 const { commonOrder } = require("./symbols");
+const { evaluator, isAbsoluteNumber, DOT } = require("./expr");
 
 const u32 = (v) => Number(BigInt.asUintN(32, v));
 const alignUp = (v, a) => (a > 1 ? Math.ceil(v / a) * a : v);
@@ -116,7 +117,7 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
   // --- 4. addresses: walk the script with the location counter
   const scriptSyms = new Map();
   for (const [name, v] of defsyms) scriptSyms.set(name, { value: u32(v), out: null, abs: true });
-  const env = { dot: 0, cur: null, last: null };
+  const env = { dot: 0, last: null };
   const placedOut = [];
 
   const symValue = (name, line) => {
@@ -133,81 +134,6 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
     if (g.common) return g.common.input.out && g.common.input.out.placed ? g.common.input.out.addr + g.common.input.offset + g.common.offset : null;
     return symbolAddress(g.object, g.sym);
   };
-  const findOut = (name, line) => {
-    const o = allOut.find((x) => x.name === name);
-    if (!o) throw new LinkError(`${where(line)}: no output section ${name}`);
-    if (!o.placed) throw new LinkError(`${where(line)}: section ${name} is used before it is placed`);
-    return o;
-  };
-  const ev = (e, line) => {
-    switch (e.k) {
-      case "num": return e.v;
-      case "dot": return BigInt(env.dot);
-      case "sym": return symValue(e.name, e.line || line);
-      case "un": {
-        const a = ev(e.a, line);
-        return e.op === "-" ? -a : e.op === "~" ? ~a : e.op === "!" ? BigInt(!a) : a;
-      }
-      case "cond": return ev(e.c, line) ? ev(e.a, line) : ev(e.b, line);
-      case "bin": {
-        const a = ev(e.a, line);
-        if (e.op === "&&") return a ? BigInt(!!ev(e.b, line)) : 0n;
-        if (e.op === "||") return a ? 1n : BigInt(!!ev(e.b, line));
-        const b = ev(e.b, line);
-        switch (e.op) {
-          case "+": return a + b;
-          case "-": return a - b;
-          case "*": return a * b;
-          case "/": case "%":
-            if (!b) throw new LinkError(`${where(line)}: ${e.op === "/" ? "division" : "modulo"} by zero`);
-            return e.op === "/" ? a / b : a % b;
-          case "<<": return a << b;
-          case ">>": return a >> b;
-          case "&": return a & b;
-          case "|": return a | b;
-          case "^": return a ^ b;
-          case "==": return BigInt(a === b);
-          case "!=": return BigInt(a !== b);
-          case "<": return BigInt(a < b);
-          case ">": return BigInt(a > b);
-          case "<=": return BigInt(a <= b);
-          case ">=": return BigInt(a >= b);
-        }
-        throw new LinkError(`${where(line)}: operator ${e.op}`);
-      }
-      case "call": {
-        const l = e.line || line;
-        switch (e.fn) {
-          case "ALIGN": {
-            const [x, n] = e.args.length === 1 ? [BigInt(env.dot), ev(e.args[0], l)] : [ev(e.args[0], l), ev(e.args[1], l)];
-            if (n <= 0n || (n & (n - 1n))) throw new LinkError(`${where(l)}: ALIGN(${n}): not a power of two`);
-            return (x + n - 1n) & -n;
-          }
-          case "ADDR": case "LOADADDR": return BigInt(findOut(e.args[0], l).addr);
-          case "SIZEOF": return BigInt(findOut(e.args[0], l).size);
-          case "ABSOLUTE": return ev(e.args[0], l);
-          case "DEFINED": {
-            const g = globals.get(e.args[0]);
-            return BigInt(scriptSyms.has(e.args[0]) || !!(g && (g.sym || g.common)));
-          }
-          case "MAX": case "MIN": {
-            const a = ev(e.args[0], l);
-            const b = ev(e.args[1], l);
-            return (e.fn === "MAX" ? a > b : a < b) ? a : b;
-          }
-        }
-      }
-    }
-    throw new LinkError(`${where(line)}: cannot evaluate expression`);
-  };
-  /** A pure number, as `. = 0x10` inside a section means an offset from the section's start. */
-  const isAbsoluteNumber = (e) => e.k === "num" || (e.k === "bin" && isAbsoluteNumber(e.a) && isAbsoluteNumber(e.b)) ||
-    (e.k === "un" && isAbsoluteNumber(e.a));
-
-  /** Which output section an expression's value is relative to (null: absolute), after ld's
-   *  rules: `.` and symbols in sections are relative, numbers absolute; adding an absolute to a
-   *  relative value stays relative, the difference of two relative values is absolute. */
-  const DOT = { dot: true };
   const symSection = (name) => {
     if (scriptSyms.has(name)) return scriptSyms.get(name).out;
     const g = globals.get(name);
@@ -217,28 +143,20 @@ function layout({ script, objects, globals, defsyms, scriptName }) {
     const inp = g.object.placed.get(g.sym.shndx);
     return inp && inp.out ? inp.out : null;
   };
-  const secOf = (e, out) => {
-    switch (e.k) {
-      case "num": return null;
-      case "dot": return out || DOT;
-      case "sym": return symSection(e.name);
-      case "un": return e.op === "+" ? secOf(e.a, out) : null;
-      case "cond": return secOf(e.a, out) || secOf(e.b, out);
-      case "bin": {
-        if (["==", "!=", "<", ">", "<=", ">=", "&&", "||"].includes(e.op)) return null;
-        const a = secOf(e.a, out);
-        const b = secOf(e.b, out);
-        if (e.op === "-" && a && b) return null;
-        return a || b;
-      }
-      case "call":
-        if (e.fn === "ALIGN") return e.args.length === 1 ? out || DOT : secOf(e.args[0], out);
-        if (e.fn === "ADDR" || e.fn === "LOADADDR") return allOut.find((x) => x.name === e.args[0]) || null;
-        if (e.fn === "MAX" || e.fn === "MIN") return secOf(e.args[0], out) || secOf(e.args[1], out);
-        return null;
-    }
-    return null;
+  const findOut = (name, line) => {
+    const o = allOut.find((x) => x.name === name);
+    if (!o) throw new LinkError(`${where(line)}: no output section ${name}`);
+    if (!o.placed) throw new LinkError(`${where(line)}: section ${name} is used before it is placed`);
+    return o;
   };
+  const { ev, secOf } = evaluator({
+    dot: () => env.dot, symValue, symSection, findOut, where,
+    isDefined: (name) => {
+      const g = globals.get(name);
+      return scriptSyms.has(name) || !!(g && (g.sym || g.common));
+    },
+    outByName: (name) => allOut.find((x) => x.name === name) || null,
+  });
 
   const assign = (st, out) => {
     if (st.provide) {

@@ -5,27 +5,23 @@
 // `// @ktest-expect-here` and end with the failure exit.
 "use strict";
 const assert = require("assert");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
+const { discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
+const { ktestOnlyImage } = require("./lib/images");
 const { describeExit } = require("../scripts/lib/emulator");
 const { ROOT } = require("../scripts/lib/build");
 const { spawn } = require("child_process");
 const { withSlot } = require("./lib/slots");
 const { boot, withLog } = require("./lib/emu");
-const { KtapParser } = require("./lib/ktap");
+const { KtapParser } = require("../scripts/lib/ktap");
 
 const TIMEOUT = 120000;
 
 describe("boot: in-kernel tests in v86", function () {
   this.timeout(TIMEOUT + 60000);
   const suites = discover();
-  let tmp;
   let run; // Promise of {result: {exitCode, serial, stderr}, tests: Map("suite/test" -> KTAP result), problems}
 
   before(function () {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-v86-"));
     const tests = new Map();
     const parser = new KtapParser({ onTest: (r) => tests.set(`${r.suite}/${r.name}`, r) });
     run = withSlot(() => new Promise((resolve, reject) => {
@@ -51,7 +47,6 @@ describe("boot: in-kernel tests in v86", function () {
     }));
     run.catch(() => {});
   });
-  after(() => tmp && fs.rmSync(tmp, { recursive: true, force: true }));
 
   /** The KTAP result of one test from the full run; throws with the serial log if it has none. */
   async function resultOf(key) {
@@ -77,7 +72,7 @@ describe("boot: in-kernel tests in v86", function () {
         it(`${t.name}: ${what} naming ${s.rel}:${t.line}, exit 35 (own boot)`, async function () {
           const { r } = await resultOf(key);
           assert.ok(r.ok && r.skip, "the full run must list it as # SKIP");
-          const { image } = buildKtest({ dir: path.join(tmp, t.name), only: { suite: s.suite, test: t.name }, log: null });
+          const { image } = ktestOnlyImage(s.suite, t.name); // the same image QEMU's suite boots
           const result = await boot(image, { emulator: "v86", timeout: TIMEOUT });
           const fail = (why) => { throw withLog(new Error(why), result.serial); };
           if (result.timedOut || result.signal) fail(`expected the failure exit (35), but ${describeExit(result, "v86")}`);

@@ -10,6 +10,12 @@ const { spawnSync } = require("child_process");
 const bootInfo = require("../gen-boot-info");
 const lines = require("./lines");
 
+/** The C backend's kernel gcc flags (compiler/src/backend/c/flags.ts, loaded as the compiler is). */
+function kernelGccFlags() {
+  require("../../compiler/node/register");
+  return require("../../compiler/src/backend/c/flags").KERNEL_GCC_FLAGS;
+}
+
 const ROOT = path.resolve(__dirname, "../..");
 const SECTOR = 512;
 /** q35 boots (AHCI) only from an image of at least 516,096 bytes; 1 MiB is a round margin. */
@@ -175,11 +181,11 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
   step("gcc", `${rel(kernelC)} -> ${rel(out("kernel.o"))}`);
   // -fno-omit-frame-pointer and -fno-optimize-sibling-calls: every call leaves a frame on the ebp
   // chain, so kernel/arch/fault.ts's stack walk (and gdb's backtrace) miss no caller.
-  // -fno-delete-null-pointer-checks: address 0 is an address like any other to a kernel (as in
-  // Linux's build); without it gcc deletes `load32(0)` as undefined behaviour, silently.
-  run("gcc", ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
+  // KERNEL_GCC_FLAGS: the flags the compiler's C means what it says only with (-m32,
+  // -ffreestanding, -fno-delete-null-pointer-checks...), owned by compiler/src/backend/c/flags.ts.
+  run("gcc", [...kernelGccFlags(), "-fno-pic", "-fno-pie", "-fno-stack-protector",
     "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
-    "-fno-delete-null-pointer-checks", "-nostdlib", "-O2", "-gdwarf-4", "-Icompiler/runtime", "-c", kernelC, "-o", out("kernel.o")]);
+    "-O2", "-gdwarf-4", "-Icompiler/runtime", "-c", kernelC, "-o", out("kernel.o")]);
   nasm("kernel/arch/entry.asm", "elf32", out("entry.o"), dir, step);
   nasm("kernel/arch/idt.asm", "elf32", out("idt.o"), dir, step);
   const { KERNEL_BASE } = require(bootInfo.SOURCE);

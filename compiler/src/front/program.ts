@@ -5,7 +5,7 @@ import * as path from "path";
 import { Diagnostics } from "./diagnostics";
 import { components } from "./graph";
 
-export const PRELUDE = path.resolve(__dirname, "../lib/prelude.d.ts");
+export const PRELUDE = path.resolve(__dirname, "../../lib/prelude.d.ts");
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
   strict: true,
@@ -45,30 +45,48 @@ export function isPrelude(sf: ts.SourceFile): boolean {
 export function load(entries: string[], diags: Diagnostics): Loaded {
   const files = entries.map((e) => path.resolve(e));
   const program = ts.createProgram([...files, PRELUDE], COMPILER_OPTIONS);
-  const checker = program.getTypeChecker();
   for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
   for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
+  return loadProgram(program, files, diags);
+}
 
+/** The module graph of an existing program from `rootFiles` (the entry first), with tsc's
+ *  diagnostics for every module reached. */
+export function loadProgram(program: ts.Program, rootFiles: readonly string[], diags: Diagnostics): Loaded {
+  const files = rootFiles.map((f) => path.resolve(f));
+  const checker = program.getTypeChecker();
   const modules: ts.SourceFile[] = [];
-  const state = new Map<string, "visiting" | "done">();
+  const seen = new Set<string>();
   const imports = new Map<ts.SourceFile, ts.SourceFile[]>();
-  const visit = (sf: ts.SourceFile): void => {
-    if (state.has(sf.fileName)) return;
-    state.set(sf.fileName, "visiting");
-    for (const d of program.getSyntacticDiagnostics(sf)) diags.addTs(d);
-    for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
-    if (!isIntrinsicsModule(sf)) {
+  // Depth-first, post-order (each module after those it imports), iterative: an import chain may
+  // be longer than the compiler's own stack.
+  const visit = (root: ts.SourceFile): void => {
+    const frames: { sf: ts.SourceFile; deps: ts.SourceFile[]; i: number }[] = [];
+    const enter = (sf: ts.SourceFile): void => {
+      seen.add(sf.fileName);
+      for (const d of program.getSyntacticDiagnostics(sf)) diags.addTs(d);
+      for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
+      if (isIntrinsicsModule(sf)) return;
       const deps = importsOf(sf, program, diags);
       imports.set(sf, deps);
-      for (const imported of deps) visit(imported);
-      modules.push(sf);
+      frames.push({ sf, deps, i: 0 });
+    };
+    enter(root);
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (f.i < f.deps.length) {
+        const d = f.deps[f.i++];
+        if (!seen.has(d.fileName)) enter(d);
+        continue;
+      }
+      frames.pop();
+      modules.push(f.sf);
     }
-    state.set(sf.fileName, "done");
   };
   for (const f of files) {
     const sf = program.getSourceFile(f);
     if (!sf) throw new Error(`tsk: cannot read ${f}`);
-    visit(sf);
+    if (!seen.has(sf.fileName)) visit(sf);
   }
   const entry = program.getSourceFile(files[0])!;
   const comp = components(modules, (m) => imports.get(m) ?? []);
@@ -94,7 +112,7 @@ function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): 
     const resolved = ts.resolveModuleName(spec.text, sf.fileName, COMPILER_OPTIONS, ts.sys).resolvedModule;
     const target = resolved && program.getSourceFile(resolved.resolvedFileName);
     if (!resolved || !target || resolved.extension !== ts.Extension.Ts) {
-      diags.error(spec, "TSK1021", `'${spec.text}' does not resolve to a .ts module`);
+      diags.error(spec, "TSK1021", `'${spec.text}' does not resolve to a .ts module of the program: import a .ts file by its relative path, without extension`);
       continue;
     }
     out.push(target);

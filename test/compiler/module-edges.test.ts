@@ -125,3 +125,16 @@ describe("compiler: module edges", () => {
     assert.ok(msgs.some((m) => /^5:TSK1001:spread syntax '\.\.\.' is not in the subset/.test(m)), msgs.join("\n"));
   });
 });
+
+describe("compiler: checkProgram (the entry point for editors)", () => {
+  it("gives the same diagnostics for a ts.Program as tsk check does", () => {
+    const ts = require("typescript") as typeof import("typescript");
+    const { checkProgram } = require("../../compiler/src/compile") as typeof import("../../compiler/src/compile");
+    const { COMPILER_OPTIONS, PRELUDE } = require("../../compiler/src/front/program") as typeof import("../../compiler/src/front/program");
+    const file = path.join(__dirname, "errors/TSK1028-node-names.ts");
+    const program = ts.createProgram([file, PRELUDE], COMPILER_OPTIONS);
+    const got = checkProgram(program, [file]);
+    assert.ok(got.length > 0);
+    assert.deepStrictEqual(got, compile([file], "kernel").diagnostics);
+  });
+});

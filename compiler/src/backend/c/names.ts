@@ -258,6 +258,9 @@ export const C_LIBRARY_NAMES: ReadonlySet<string> = new Set([
   "linux",
   "unix",
   "i386",
+  // glibc's lowercase function-like macros (endian.h, through stdlib.h): gcc -E -dM.
+  "be16toh", "be32toh", "be64toh", "htobe16", "htobe32", "htobe64", "htole16", "htole32", "htole64",
+  "le16toh", "le32toh", "le64toh",
 ]);
 
 const C_RESERVED = new Set(

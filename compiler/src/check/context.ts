@@ -16,6 +16,8 @@ export interface FnInfo {
   exported: boolean;
   /** `@extern` in its doc comment: an external symbol under its own name, for assembly to call. */
   externC: boolean;
+  /** The export specifier that made it external (`export { f as kmain }`), for diagnostics. */
+  exportSite?: ts.Node;
   ir: Fn;
 }
 

@@ -9,7 +9,7 @@ import { components } from "../front/graph";
 import { Diagnostics } from "../front/diagnostics";
 import { FnScope, flow, inferredType, lowerExpr } from "./expr";
 import { INTRINSICS } from "./intrinsics";
-import { Loaded, isIntrinsicsModule, isPrelude } from "../front/program";
+import { Loaded, isIntrinsicsModule } from "../front/program";
 import { locOf, lowerBlock } from "./stmt";
 import { Ty } from "./types";
 import { Const, Fn, Global, Program } from "../ir/ir";
@@ -44,7 +44,7 @@ export function checkModules(loaded: Loaded, diags: Diagnostics, backend: Backen
   }
   for (const fn of cx.fns.values()) functionBody(cx, fn);
   checkRecursion(cx);
-  checkExternalNames(cx, exportNames);
+  checkExternalNames(cx);
 
   const program: Program = {
     entry: cx.module(entry),
@@ -233,35 +233,28 @@ function entryExports(cx: Context, opts: CheckOptions): Map<string, FnInfo> {
     }
     named.set(fn, name);
     fn.ir.linkage = { k: "external", name };
+    if (where !== fn.decl && where.getSourceFile() === cx.entry) fn.exportSite = where;
   }
   return out;
 }
 
 /** External symbols are the target toolchain's namespace: each must be one the backend can give
  *  exactly (no libc name or macro, no linker-defined name) and unique. */
-function checkExternalNames(cx: Context, exports: Map<string, FnInfo>): void {
+function checkExternalNames(cx: Context): void {
   const owners = new Map<string, FnInfo>();
-  const where = (fn: FnInfo, name: string): ts.Node => {
-    const ex = fn.externC ? undefined : [...exports.entries()].find(([n, f]) => f === fn && n === name);
-    if (ex) {
-      const modSym = cx.checker.getSymbolAtLocation(cx.entry);
-      const sym = modSym && cx.checker.getExportsOfModule(modSym).find((x) => x.name === name);
-      const d = sym?.declarations?.[0];
-      if (d && d.getSourceFile() === cx.entry && !ts.isFunctionDeclaration(d)) return d;
-    }
-    return fn.decl.name!;
-  };
+  // Where to report: the export specifier that gave the name (export lists), else the function.
+  const where = (fn: FnInfo): ts.Node => fn.exportSite ?? fn.decl.name!;
   for (const fn of cx.fns.values()) {
     if (fn.ir.linkage.k !== "external") continue;
     const name = fn.ir.linkage.name;
     const problem = cx.backend.externalNameProblem(name);
     if (problem) {
-      cx.diags.error(where(fn, name), "TSK1029", `'${name}' would be the external symbol of '${fn.decl.name!.text}', but ${problem}: choose another name`);
+      cx.diags.error(where(fn), "TSK1029", `'${name}' would be the external symbol of '${fn.decl.name!.text}', but ${problem}: choose another name`);
       continue;
     }
     const other = owners.get(name);
     if (other) {
-      cx.diags.error(where(fn, name), "TSK1029", `the external symbol '${name}' is already '${other.decl.name!.text}' in ${path.basename(other.decl.getSourceFile().fileName)} (an @extern function or an export of the entry): external symbols must be unique; rename one`);
+      cx.diags.error(where(fn), "TSK1029", `the external symbol '${name}' is already '${other.decl.name!.text}' in ${path.basename(other.decl.getSourceFile().fileName)} (an @extern function or an export of the entry): external symbols must be unique; rename one`);
       continue;
     }
     owners.set(name, fn);
@@ -405,4 +398,3 @@ function checkRecursion(cx: Context): void {
   }
 }
 
-export { isPrelude };

@@ -3,7 +3,8 @@
 // TypeScript).
 import * as ts from "typescript";
 import { intNameOf } from "./context";
-import { FnScope, applyBinary, condition, flow, inferredType, inItsCaseClause, lowerExpr } from "./expr";
+import { FnScope, condition, flow, inferredType, inItsCaseClause, lowerExpr } from "./expr";
+import { applyBinary } from "./arith";
 import { Range, Ty, INT_RANGES, fits32, show, within, U32, describe } from "./types";
 import { exactOf } from "./values";
 import { Expr, Loc, Simple, Stmt, Var } from "../ir/ir";

@@ -91,7 +91,13 @@ function declareModule(cx: Context, sf: ts.SourceFile): void {
     if (ts.isFunctionDeclaration(st)) declareFunction(cx, st);
     else if (ts.isVariableStatement(st) || ts.isEnumDeclaration(st)) continue;
     else if (ts.isImportDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) continue;
-    else if (ts.isExportDeclaration(st)) continue;
+    else if (ts.isExportDeclaration(st)) {
+      // `export { f as default }` is `export default f` by another spelling.
+      const named = st.exportClause && ts.isNamedExports(st.exportClause) ? st.exportClause.elements : [];
+      for (const el of named) {
+        if (el.name.text === "default") cx.diags.error(el, "TSK1015", "default exports are not in the subset: export the function under its own name");
+      }
+    }
     else if (ts.isClassDeclaration(st)) cx.diags.error(st, "TSK1008", "classes are not in the subset: use module-level functions and variables");
     else if (ts.isModuleDeclaration(st)) cx.diags.error(st, "TSK1015", "namespaces are not in the subset: use a module");
     else if (ts.isExportAssignment(st)) cx.diags.error(st, "TSK1015", "'export =' and 'export default' are not in the subset: export named declarations");
@@ -221,6 +227,7 @@ function entryExports(cx: Context, opts: CheckOptions): Map<string, FnInfo> {
     // A host program (tsk run) links nothing against its exports: main is its start function,
     // which the backend calls, and the others stay internal.
     if (opts.hostMain) continue;
+    if (name === "default") continue; // rejected (TSK1015)
     const where = ex.declarations?.[0] ?? fn.decl;
     const before = named.get(fn);
     if (before !== undefined) {

@@ -111,6 +111,18 @@ describe("compiler: module edges", () => {
     assert.ok(cyc.every((x) => x.endsWith(":TSK1012")));
   });
 
+  it("an import chain of 2,000 modules compiles (TypeScript's own loader is fed them in dependency order)", function () {
+    this.timeout(120000);
+    const n = 2000;
+    const files: Record<string, string> = {};
+    for (let i = 0; i < n - 1; i++) files[`m${i}.ts`] = `import { f${i + 1} } from "./m${i + 1}";\nexport function f${i}(x: u32): u32 {\n  return f${i + 1}(x);\n}\n`;
+    files[`m${n - 1}.ts`] = `export function f${n - 1}(x: u32): u32 {\n  return u32(x + 1);\n}\n`;
+    const dir = tmpModules(files);
+    const r = compile([path.join(dir, "m0.ts")], "kernel");
+    assert.deepStrictEqual(r.diagnostics, []);
+    assert.match(r.c!, /^uint32_t f0\(uint32_t x\) \{$/m);
+  });
+
   it("no diagnostic names TypeScript's internal syntax kinds, and each says what to do instead", () => {
     const dir = path.join(__dirname, "errors");
     const internal = /\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(Expression|Statement|Declaration|Element|Literal|Keyword|Token|Assignment)\b/;

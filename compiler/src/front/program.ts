@@ -44,7 +44,9 @@ export function isPrelude(sf: ts.SourceFile): boolean {
 /** Parse and type-check `entries` with tsc; report its errors; order the modules. */
 export function load(entries: string[], diags: Diagnostics): Loaded {
   const files = entries.map((e) => path.resolve(e));
-  const program = ts.createProgram([...files, PRELUDE], COMPILER_OPTIONS);
+  // Root files in dependency order (each after the modules it imports): TypeScript's own loader
+  // follows imports recursively, and would overflow the stack on a long import chain otherwise.
+  const program = ts.createProgram([...dependencyOrder(files), ...files, PRELUDE], COMPILER_OPTIONS);
   for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
   for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
   return loadProgram(program, files, diags);
@@ -116,6 +118,47 @@ function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): 
       continue;
     }
     out.push(target);
+  }
+  return out;
+}
+
+/** The .ts modules reachable from `files` by relative imports, each after those it imports (an
+ *  iterative walk over TypeScript's pre-parser: no type checking, no recursion). */
+function dependencyOrder(files: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const importsOf = (file: string): string[] => {
+    let text: string;
+    try {
+      text = ts.sys.readFile(file) ?? "";
+    } catch {
+      return [];
+    }
+    const deps: string[] = [];
+    for (const ref of ts.preProcessFile(text, true, false).importedFiles) {
+      if (!ref.fileName.startsWith(".")) continue;
+      const r = ts.resolveModuleName(ref.fileName, file, COMPILER_OPTIONS, ts.sys).resolvedModule;
+      if (r && r.extension === ts.Extension.Ts) deps.push(path.resolve(r.resolvedFileName));
+    }
+    return deps;
+  };
+  for (const root of files) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const frames = [{ file: root, deps: importsOf(root), i: 0 }];
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (f.i < f.deps.length) {
+        const d = f.deps[f.i++];
+        if (!seen.has(d)) {
+          seen.add(d);
+          frames.push({ file: d, deps: importsOf(d), i: 0 });
+        }
+        continue;
+      }
+      frames.pop();
+      out.push(f.file);
+    }
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Host benchmark driver, TypeScript side: the kernel's own allocator (kernel/mem/pages.ts) on a
+// @tsk-uses-intrinsics. Host benchmark driver, TypeScript side: the kernel's own allocator (kernel/mem/pages.ts) on a
 // 256 MiB machine, built by tsk and run on the host beside bench/ref/pages.c, the same algorithm
 // written by hand in C. Driven by bench/ref/driver.c; see bench/compiler.js.
 import { store32, load32 } from "../../kernel/arch/cpu";

@@ -6,10 +6,9 @@
 require("./register");
 const path = require("path");
 const ts = require("typescript");
-const { compile, format } = require("../src/compile");
-const { Diagnostics, RULES } = require("../src/diagnostics");
-const { PRELUDE, load } = require("../src/program");
-const { emitProgram } = require("../src/emit");
+const { compile, format, checkProgram } = require("../src/compile");
+const { RULES } = require("../src/front/diagnostics");
+const { PRELUDE } = require("../src/front/program");
 
 /**
  * `tsk check files...`: tsc's errors, then the subset's, over the files and everything they import.
@@ -34,10 +33,7 @@ function subsetDiagnostics(program, files) {
   if (!program.getSourceFile(PRELUDE)) {
     throw new Error(`tsk: the program does not include ${PRELUDE} (the subset's types): add it to tsconfig.json's "include"`);
   }
-  const diags = new Diagnostics();
-  const loaded = load(files.map((f) => path.resolve(f)), diags, program);
-  emitProgram(loaded, diags, "kernel");
-  return diags.list.filter((d) => d.code.startsWith("TSK"));
+  return checkProgram(program, files.map((f) => path.resolve(f)), { tsDiagnostics: false }).filter((d) => d.code.startsWith("TSK"));
 }
 
 module.exports = {

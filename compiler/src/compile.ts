@@ -1,13 +1,15 @@
-// The compiler's API: TypeScript subset in, diagnostics and C out, and the host build behind `tsk run`.
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { spawnSync } from "child_process";
-import { Diagnostic, Diagnostics, formatDiagnostic } from "./diagnostics";
-import { Mode, emitProgram } from "./emit";
-import { load } from "./program";
+// The compiler's API: TypeScript subset in, diagnostics and target code out. The pipeline is
+// front (TypeScript's program and checker, module graph) -> check (the subset's rules, producing
+// the IR of ir/ir.ts) -> a backend (backend/c today).
+import * as ts from "typescript";
+import { Diagnostic, Diagnostics, formatDiagnostic } from "./front/diagnostics";
+import { load, loadProgram } from "./front/program";
+import { checkModules } from "./check/module";
+import { Backend } from "./backend/backend";
+import { CBackend, Mode, GCC_FLAGS, KERNEL_GCC_FLAGS, RUNTIME_DIR, buildHost } from "./backend/c";
+import { Program } from "./ir/ir";
 
-export const RUNTIME_DIR = path.resolve(__dirname, "../runtime");
+export { GCC_FLAGS, KERNEL_GCC_FLAGS, RUNTIME_DIR, buildHost, Mode, Diagnostic };
 
 export interface Result {
   diagnostics: Diagnostic[];
@@ -17,30 +19,33 @@ export interface Result {
 
 /** Check `entries` (tsc's rules, then the subset's) and lower them to C for `mode`. */
 export function compile(entries: string[], mode: Mode = "kernel", cwd = process.cwd()): Result {
+  const backend = new CBackend(mode, cwd);
+  const r = compileWith(entries, backend, mode === "host");
+  return r.out === undefined ? { diagnostics: r.diagnostics } : { diagnostics: [], c: r.out };
+}
+
+/** The same through any backend: its output, or the diagnostics. */
+export function compileWith<Out>(entries: string[], backend: Backend<Out>, hostMain = false): { diagnostics: Diagnostic[]; out?: Out; ir?: Program } {
   const diags = new Diagnostics();
   const loaded = load(entries, diags);
-  const tsErrors = diags.count;
-  const { c } = emitProgram(loaded, diags, mode, cwd);
-  void tsErrors;
-  return diags.count ? { diagnostics: diags.list } : { diagnostics: [], c };
+  const ir = checkModules(loaded, diags, backend, { hostMain });
+  if (diags.count) return { diagnostics: diags.list };
+  return { diagnostics: [], out: backend.emit(ir), ir };
+}
+
+/**
+ * The subset's diagnostics for an existing ts.Program (tsserver's, an editor plugin's): tsc's own
+ * diagnostics for the files reached from `rootFiles`, then the subset's rules, each with
+ * file/line/col/code/message. `rootFiles`: the entry first, like `tsk check`. The program should
+ * include compiler/lib/prelude.d.ts (PRELUDE in front/program.ts) for the subset's types.
+ */
+export function checkProgram(program: ts.Program, rootFiles: readonly string[], { tsDiagnostics = true } = {}): Diagnostic[] {
+  const diags = new Diagnostics();
+  const loaded = loadProgram(program, rootFiles, diags, { tsDiagnostics });
+  checkModules(loaded, diags, new CBackend("kernel"), { hostMain: false });
+  return diags.list;
 }
 
 export function format(diagnostics: Diagnostic[], cwd = process.cwd()): string {
   return diagnostics.map((d) => formatDiagnostic(d, cwd)).join("\n");
-}
-
-/** gcc flags shared by every native build (architecture.md §2). */
-export const GCC_FLAGS = ["-std=gnu11", "-O2", "-fno-strict-aliasing", "-Wall", "-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-Wno-parentheses"];
-
-/** Build `c` into a host executable (for `tsk run` and differential tests); returns its path.
- *  `flags`: more gcc flags, e.g. -m32 to run the kernel's own instruction set. */
-export function buildHost(c: string, name = "program", flags: string[] = []): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-run-"));
-  const src = path.join(dir, `${name}.c`);
-  const exe = path.join(dir, name);
-  fs.writeFileSync(src, c);
-  const r = spawnSync("gcc", [...GCC_FLAGS, ...flags, "-I", RUNTIME_DIR, "-o", exe, src], { encoding: "utf8" });
-  if (r.error) throw new Error(`tsk: cannot run gcc (${r.error.message}); run scripts/setup`);
-  if (r.status !== 0) throw new Error(`tsk: gcc rejected the generated C (a tsk bug):\n${r.stderr}`);
-  return exe;
 }

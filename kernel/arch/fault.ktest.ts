@@ -1,4 +1,4 @@
-// The exception path end to end. Each test here ends the machine, so the harness boots each in
+// @tsk-uses-intrinsics. The exception path end to end. Each test here ends the machine, so the harness boots each in
 // its own run and checks the report: the `fault:`/`panic:` line, the .ts line marked
 // `// @ktest-expect-here` in the report, and QEMU exit 35.
 import { load32, store8 } from "./cpu";

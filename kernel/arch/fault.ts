@@ -1,4 +1,4 @@
-// CPU exceptions and the kernel's post-mortem report. kernel/arch/idt.asm sends exceptions 0-31
+// @tsk-uses-intrinsics. CPU exceptions and the kernel's post-mortem report. kernel/arch/idt.asm sends exceptions 0-31
 // to faultHandler (an `@extern` function: tsk gives it its own name as an external C symbol) with
 // the address of the saved frame; the report is
 //

@@ -1,4 +1,4 @@
-// Physical memory and paging control for kernel/mem/: thin wrappers over the intrinsics of cpu.ts.
+// @tsk-uses-intrinsics. Physical memory and paging control for kernel/mem/: thin wrappers over the intrinsics of cpu.ts.
 // Only kernel/arch/ may touch the machine directly (TSK1014); the memory manager goes through these
 // few named operations instead, so everything it does to the machine is listed in one place.
 import { load8, load32, store8, store32, fill32, readCr0, readCr3, writeCr0, writeCr3 } from "./cpu";

@@ -1,4 +1,4 @@
-// Leaving QEMU: the isa-debug-exit device at port 0xf4 (QEMU exits with (value << 1) | 1).
+// @tsk-uses-intrinsics. Leaving QEMU: the isa-debug-exit device at port 0xf4 (QEMU exits with (value << 1) | 1).
 import { outb, cli, hlt } from "./cpu";
 
 const DEBUG_EXIT_PORT: u16 = 0xf4;

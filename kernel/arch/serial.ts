@@ -1,4 +1,4 @@
-// The console: COM1 (16550 UART at 0x3f8), polled. Everything the kernel says goes through here.
+// @tsk-uses-intrinsics. The console: COM1 (16550 UART at 0x3f8), polled. Everything the kernel says goes through here.
 import { inb, outb } from "./cpu";
 
 const COM1: u16 = 0x3f8;

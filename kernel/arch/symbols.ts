@@ -1,4 +1,4 @@
-// Reading the kernel's line table: code address -> the .ts file, line and function of every inline
+// @tsk-uses-intrinsics. Reading the kernel's line table: code address -> the .ts file, line and function of every inline
 // level there, innermost first. The build makes the table from the ELF's DWARF after a first link
 // and embeds it (scripts/lib/lines.js has the layout and the reasons); the entry stub leaves its
 // address in the boot info (BI_LINE_TABLE). Only kernel/arch/fault.ts uses this.

@@ -1,4 +1,4 @@
-// In-kernel tests of the page allocator (pages.ts) on the real machine, after the boot sequence
+// @tsk-uses-intrinsics. In-kernel tests of the page allocator (pages.ts) on the real machine, after the boot sequence
 // (memBoot: paging on, self-test passed). Each test gives back every page it takes: the runner
 // fails a test that changes the free count (kernel/test/ktap.ts).
 import { load32, store32, fill32 } from "../arch/cpu";

@@ -1,4 +1,4 @@
-// In-kernel tests of paging (paging.ts) as the MMU sees it: CR0/CR3 and the identity tables.
+// @tsk-uses-intrinsics. In-kernel tests of paging (paging.ts) as the MMU sees it: CR0/CR3 and the identity tables.
 import { load32, store32, readCr0, readCr3, invlpg } from "../arch/cpu";
 import { expectEq, expectTrue } from "../test/ktap";
 import { pagingDirectory, pagingPages } from "./paging";

@@ -12,6 +12,12 @@ const bootInfo = require("../gen-boot-info");
 const lines = require("./lines");
 const { Steps, filesUnder } = require("./steps");
 
+/** The C backend's kernel gcc flags (compiler/src/backend/c/flags.ts, loaded as the compiler is). */
+function kernelGccFlags() {
+  require("../../compiler/node/register");
+  return require("../../compiler/src/backend/c/flags").KERNEL_GCC_FLAGS;
+}
+
 const ROOT = path.resolve(__dirname, "../..");
 const SECTOR = 512;
 /** q35 boots (AHCI) only from an image of at least 516,096 bytes; 1 MiB is a round margin. */
@@ -170,13 +176,14 @@ function assembleLoader(dir, steps) {
   return { stage1, stage2 };
 }
 
-/** gcc flags of the kernel. -fno-omit-frame-pointer and -fno-optimize-sibling-calls: every call
- *  leaves a frame on the ebp chain, so kernel/arch/fault.ts's stack walk (and gdb's backtrace) miss
- *  no caller. -fno-delete-null-pointer-checks: address 0 is an address like any other to a kernel
- *  (as in Linux's build); without it gcc deletes `load32(0)` as undefined behaviour, silently. */
-const KERNEL_CFLAGS = ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
+/** gcc flags of the kernel: KERNEL_GCC_FLAGS, those the compiler's C means what it says only with
+ *  (-m32, -ffreestanding, -fno-delete-null-pointer-checks...; compiler/src/backend/c/flags.ts),
+ *  and the build's own. -fno-omit-frame-pointer and -fno-optimize-sibling-calls: every call leaves
+ *  a frame on the ebp chain, so kernel/arch/fault.ts's stack walk (and gdb's backtrace) miss no
+ *  caller. */
+const kernelCflags = () => [...kernelGccFlags(), "-fno-pic", "-fno-pie", "-fno-stack-protector",
   "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
-  "-fno-delete-null-pointer-checks", "-nostdlib", "-O2", "-gdwarf-4", "-Icompiler/runtime"];
+  "-O2", "-gdwarf-4", "-Icompiler/runtime"];
 
 /** The .ts files a kernel entry may compile from (its directory's tree and kernel/) and the
  *  compiler's own files: a superset of what tsk reads, so an edit anywhere in them re-runs tsk;
@@ -221,7 +228,7 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
       inputs: tskInputs(entry), key: rel(entry),
     }, () => compileKernel(entry, kernelC));
   }
-  const gccArgs = [...KERNEL_CFLAGS, "-c", kernelC, "-o", out("kernel.o")];
+  const gccArgs = [...kernelCflags(), "-c", kernelC, "-o", out("kernel.o")];
   steps.step("gcc", {
     name: "gcc", text: `${rel(kernelC)} -> ${rel(out("kernel.o"))}`, outputs: [out("kernel.o")],
     inputs: [kernelC, ...filesUnder([path.join(ROOT, "compiler/runtime")])], key: gccArgs.join(" "),
@@ -283,4 +290,4 @@ function link(dir, objects) {
 /** The same as build(): every build is incremental now (kept for its callers). */
 const buildIfNeeded = (opts = {}) => build(opts);
 
-module.exports = { build, buildIfNeeded, KERNEL_CFLAGS, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };
+module.exports = { build, buildIfNeeded, kernelCflags, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };

@@ -3,7 +3,11 @@
 // FUZZ_SEED=n picks another seed; a failure prints the seed and the shrunk expression.
 import * as assert from "assert";
 import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS, PRELUDE } from "./gen";
-import { Call, diagnosticsOf, runNative, runNode, writeModule } from "./harness";
+import { Call, diagnosticsOf, runNode, writeModule } from "./harness";
+import { Target, TARGETS } from "./targets";
+
+/** One target per backend (the first of each): fuzzing every machine too would double its cost. */
+const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.name.split("/")[0] === t.name.split("/")[0]) === i);
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 const PROGRAMS = Number(process.env.FUZZ_PROGRAMS ?? 20);
@@ -26,15 +30,15 @@ function accepted(fns: string[]): { kept: number[]; source: string } {
   return { kept, source: src(kept) };
 }
 
-function mismatch(source: string, calls: Call[]): number {
+function mismatch(target: Target, source: string, calls: Call[]): number {
   const file = writeModule(source);
   const a = runNode(file, calls);
-  const b = runNative(file, calls);
+  const b = target.runCalls(file, calls);
   return calls.findIndex((_, i) => a[i] !== b[i]);
 }
 
 /** Greedy shrink of a failing expression: keep any smaller tree that still disagrees. */
-function shrink(tree: Node, args: number[]): Node {
+function shrink(target: Target, tree: Node, args: number[]): Node {
   let best = tree;
   for (let budget = 150, progress = true; progress && budget > 0; ) {
     progress = false;
@@ -43,7 +47,7 @@ function shrink(tree: Node, args: number[]): Node {
       const src = `${PRELUDE}\nexport function f0(${PARAMS}): u32 { return u32(${show(cand)}); }`;
       const file = writeModule(src);
       if (diagnosticsOf(file).length) continue;
-      if (mismatch(src, [{ fn: "f0", args }]) >= 0) {
+      if (mismatch(target, src, [{ fn: "f0", args }]) >= 0) {
         best = cand;
         progress = true;
         break;
@@ -53,10 +57,17 @@ function shrink(tree: Node, args: number[]): Node {
   return best;
 }
 
-describe("compiler: differential fuzzing (Node vs native)", function () {
+for (const target of FUZZ_TARGETS) describe(`compiler: differential fuzzing (Node vs ${target.name})`, function () {
   this.timeout(600000);
   let total = 0;
   let kept = 0;
+  before(function () {
+    const why = target.unavailable();
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
+  });
 
   for (let p = 0; p < PROGRAMS; p++) {
     const seed = BASE_SEED + p;
@@ -80,12 +91,12 @@ describe("compiler: differential fuzzing (Node vs native)", function () {
       const calls: Call[] = [];
       const args = tuples(r, CALLS);
       for (const i of acc.kept) for (const a of args) calls.push({ fn: `${i % 6 === 5 ? "g" : "f"}${i}`, args: a });
-      const at = mismatch(acc.source, calls);
+      const at = mismatch(target, acc.source, calls);
       if (at >= 0) {
         const c = calls[at];
         const i = Number(c.fn.slice(1));
-        const small = c.fn.startsWith("f") ? show(shrink(trees[i], c.args)) : fns[i];
-        assert.fail(`seed ${seed}: ${c.fn}(${c.args.join(", ")}) differs between Node and native.\nShrunk: ${small}`);
+        const small = c.fn.startsWith("f") ? show(shrink(target, trees[i], c.args)) : fns[i];
+        assert.fail(`seed ${seed}: ${c.fn}(${c.args.join(", ")}) differs between Node and ${target.name}.\nShrunk: ${small}`);
       }
     });
   }

@@ -166,3 +166,84 @@ export function tuples(r: Rng, n: number): number[][] {
   }
   return out;
 }
+
+export interface ModuleProgram {
+  /** Library modules, file name -> source. */
+  libs: Record<string, string>;
+  /** The entry's imports and declarations, before its functions. */
+  head: string;
+  /** The entry's functions, body0..body{n-1}(PARAMS): u32. */
+  fns: string[];
+}
+
+/** The entry module "main.ts" with only the functions `keep`, exported as m{i}. */
+export function mainSource(p: ModuleProgram, keep: number[]): string {
+  return [p.head, ...keep.map((i) => p.fns[i]), `export { ${keep.map((i) => `body${i} as m${i}`).join(", ")} };`].join("\n") + "\n";
+}
+
+/** A program of several modules; the entry (mainSource) exports m0..m{n-1}(PARAMS): u32. It crosses every module edge the subset has: named and aliased imports,
+ *  `import * as`, export lists (`export { x as y }`), enums imported by member and as types, an enum
+ *  of the same name in two modules, constants and globals initialised from imports, an imported
+ *  mutable global read after calls that change it, and enum switches. */
+export function modules(r: Rng, n: number): ModuleProgram {
+  const libs = 1 + r.int(3);
+  const files: Record<string, string> = {};
+  const lit = (): string => r.pick(EDGE);
+  for (let k = 0; k < libs; k++) {
+    // Increasing values (so every member is distinct), some implicit (the previous one plus 1).
+    let v = r.int(1000) - (r.chance(0.3) ? 600 : 0);
+    const members = ["A", "B", "C", "D"].map((m, i) => {
+      if (i > 0 && r.chance(0.4)) {
+        v += 1;
+        return m;
+      }
+      if (i > 0) v += 1 + r.int(100);
+      return `${m} = ${v}`;
+    });
+    const src = [
+      `// Generated library module ${k}.`,
+      // The same enum name in each library: each module's own enum.
+      `export enum Kind {\n  ${members.join(",\n  ")},\n}`,
+      `export const K${k}: u32 = ${lit()};`,
+      `let counter: u32 = ${r.int(100)};`,
+      `export let G${k}: u32 = ${lit()};`,
+      `export function bump${k}(a: u32): u32 {\n  counter = u32(counter + a);\n  G${k} = u32(G${k} * 3 + counter);\n  return counter;\n}`,
+      `export function kindOf${k}(a: u32): Kind {\n  switch (a & 3) {\n    case 0:\n      return Kind.A;\n    case 1:\n      return Kind.B;\n    case 2:\n      return Kind.C;\n    default:\n      return Kind.D;\n  }\n}`,
+      `function weigh(k: Kind): u32 {\n  switch (k) {\n    case Kind.A:\n      return 1;\n    case Kind.B:\n      return ${r.int(50)};\n    case Kind.C:\n      return u32(K${k} & 0xff);\n    default:\n      return ${r.int(9)};\n  }\n}`,
+      `export { weigh as weight${k} };`,
+    ];
+    files[`lib${k}.ts`] = src.join("\n") + "\n";
+  }
+  const imports: string[] = [];
+  for (let k = 0; k < libs; k++) {
+    if (r.chance(0.3)) imports.push(`import * as L${k} from "./lib${k}";`);
+    else imports.push(`import { Kind as Kind${k}, K${k}, G${k}, bump${k}, kindOf${k}, weight${k} } from "./lib${k}";`);
+  }
+  // Qualified or plain names, whichever way the module was imported.
+  const q = (k: number, name: string): string => (imports[k].startsWith("import *") ? `L${k}.${name === `Kind${k}` ? "Kind" : name}` : name);
+  const main = [
+    "// Generated entry module.",
+    ...imports,
+    PRELUDE,
+    // An enum named like the libraries': the entry's own.
+    `enum Kind {\n  X = ${r.int(7)},\n  Y = ${7 + r.int(7)},\n}`,
+    ...Array.from({ length: libs }, (_, k) => `const C${k}: u32 = ${q(k, `K${k}`)};`),
+    ...Array.from({ length: libs }, (_, k) => `let H${k}: u32 = ${q(k, `K${k}`)};`),
+  ];
+  const fns: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = r.int(libs);
+    const e1 = show(coerced(r, 2));
+    const e2 = show(coerced(r, 2));
+    const body = [
+      `const t: ${imports[k].startsWith("import *") ? `L${k}.Kind` : `Kind${k}`} = ${q(k, `kindOf${k}`)}(u32(${e1}));`,
+      `let s: u32 = u32(${q(k, `weight${k}`)}(t) + ${q(k, `bump${k}`)}(u32(${e2})) + ${q(k, `G${k}`)});`,
+      `H${k} = u32(H${k} + s + C${k});`,
+      `const local: Kind = (s & 1) === 0 ? Kind.X : Kind.Y;`,
+      `if (t === ${q(k, `Kind${k}`)}.B) {\n    s = u32(s ^ local);\n  }`,
+      `return u32(s + ${q(k, `G${k}`)} * 7 + H${k});`,
+    ];
+    fns.push(`function body${i}(${PARAMS}): u32 {\n  ${body.join("\n  ")}\n}`);
+  }
+  return { libs: files, head: main.join("\n"), fns };
+}

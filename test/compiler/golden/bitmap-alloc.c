@@ -17,12 +17,12 @@ static uint32_t bitmap_alloc_word(uint32_t i);
 static void bitmap_alloc_setWord(uint32_t i, uint32_t v);
 static uint32_t bitmap_alloc_alloc(void);
 static bool bitmap_alloc_free(uint32_t b);
-uint32_t tsk_main(void);
+uint32_t main(void);
 
 #line 8 "test/compiler/programs/bitmap-alloc.ts"
 static uint32_t bitmap_alloc_word(uint32_t i) {
 #line 9 "test/compiler/programs/bitmap-alloc.ts"
-  switch ((uint32_t)((int32_t)(i & 3u))) {
+  switch ((uint32_t)(int32_t)(i & 3u)) {
   case 0u: {
 #line 10 "test/compiler/programs/bitmap-alloc.ts"
     return bitmap_alloc_w0;
@@ -46,7 +46,7 @@ static uint32_t bitmap_alloc_word(uint32_t i) {
 #line 17 "test/compiler/programs/bitmap-alloc.ts"
 static void bitmap_alloc_setWord(uint32_t i, uint32_t v) {
 #line 18 "test/compiler/programs/bitmap-alloc.ts"
-  switch ((uint32_t)((int32_t)(i & 3u))) {
+  switch ((uint32_t)(int32_t)(i & 3u)) {
   case 0u: {
 #line 19 "test/compiler/programs/bitmap-alloc.ts"
     bitmap_alloc_w0 = v;
@@ -77,7 +77,7 @@ static uint32_t bitmap_alloc_alloc(void) {
 #line 28 "test/compiler/programs/bitmap-alloc.ts"
   for (uint32_t n = 0u; n < 4u; n = n + 1u) {
 #line 29 "test/compiler/programs/bitmap-alloc.ts"
-    const uint32_t i = (uint32_t)((int32_t)((bitmap_alloc_next + n) & 3u));
+    const uint32_t i = (uint32_t)(int32_t)((bitmap_alloc_next + n) & 3u);
 #line 30 "test/compiler/programs/bitmap-alloc.ts"
     const uint32_t w = bitmap_alloc_word(i);
 #line 31 "test/compiler/programs/bitmap-alloc.ts"
@@ -88,16 +88,16 @@ static uint32_t bitmap_alloc_alloc(void) {
 #line 32 "test/compiler/programs/bitmap-alloc.ts"
     uint32_t bit = 0u;
 #line 33 "test/compiler/programs/bitmap-alloc.ts"
-    while (((uint32_t)((int32_t)((w >> (bit & 31u)) & 1u))) != 0u) {
+    while ((uint32_t)(int32_t)((w >> (bit & 31u)) & 1u) != 0u) {
 #line 33 "test/compiler/programs/bitmap-alloc.ts"
       bit = bit + 1u;
     }
 #line 34 "test/compiler/programs/bitmap-alloc.ts"
-    bitmap_alloc_setWord(i, (uint32_t)((int32_t)(w | (uint32_t)((int32_t)(1u << (bit & 31u))))));
+    bitmap_alloc_setWord(i, (uint32_t)(int32_t)(w | (uint32_t)(int32_t)(1u << (bit & 31u))));
 #line 35 "test/compiler/programs/bitmap-alloc.ts"
     bitmap_alloc_next = i;
 #line 36 "test/compiler/programs/bitmap-alloc.ts"
-    return (i * 32u) + bit;
+    return i * 32u + bit;
   }
 #line 38 "test/compiler/programs/bitmap-alloc.ts"
   return 0xffffffffu;
@@ -109,21 +109,21 @@ static bool bitmap_alloc_free(uint32_t b) {
 #line 42 "test/compiler/programs/bitmap-alloc.ts"
   const uint32_t i = tsk_div_u32(b, 32u);
 #line 43 "test/compiler/programs/bitmap-alloc.ts"
-  const uint32_t mask = (uint32_t)((int32_t)(1u << ((uint32_t)((int32_t)(b & 31u)) & 31u)));
+  const uint32_t mask = (uint32_t)(int32_t)(1u << ((uint32_t)(int32_t)(b & 31u) & 31u));
 #line 44 "test/compiler/programs/bitmap-alloc.ts"
-  if ((int64_t)((int32_t)(bitmap_alloc_word(i) & mask)) == (int64_t)0u) {
+  if ((int64_t)(int32_t)(bitmap_alloc_word(i) & mask) == (int64_t)0u) {
 #line 44 "test/compiler/programs/bitmap-alloc.ts"
     return false;
   }
 #line 45 "test/compiler/programs/bitmap-alloc.ts"
-  bitmap_alloc_setWord(i, (uint32_t)((int32_t)(bitmap_alloc_word(i) & (uint32_t)((int32_t)~mask))));
+  bitmap_alloc_setWord(i, (uint32_t)(int32_t)(bitmap_alloc_word(i) & (uint32_t)(int32_t)~mask));
 #line 46 "test/compiler/programs/bitmap-alloc.ts"
   return true;
   __builtin_trap();
 }
 
 #line 49 "test/compiler/programs/bitmap-alloc.ts"
-uint32_t tsk_main(void) {
+uint32_t main(void) {
 #line 50 "test/compiler/programs/bitmap-alloc.ts"
   uint32_t h = 0u;
 #line 51 "test/compiler/programs/bitmap-alloc.ts"
@@ -131,18 +131,18 @@ uint32_t tsk_main(void) {
 #line 52 "test/compiler/programs/bitmap-alloc.ts"
     const uint32_t b = bitmap_alloc_alloc();
 #line 53 "test/compiler/programs/bitmap-alloc.ts"
-    h = (uint32_t)((int32_t)(h * 31u)) + b;
+    h = (uint32_t)(int32_t)(h * 31u) + b;
 #line 54 "test/compiler/programs/bitmap-alloc.ts"
-    if (((k % 3u) == 0u) && (b != 0xffffffffu)) {
+    if ((k % 3u == 0u) && (b != 0xffffffffu)) {
 #line 55 "test/compiler/programs/bitmap-alloc.ts"
       if (!bitmap_alloc_free(tsk_div_u32(b, 2u))) {
 #line 55 "test/compiler/programs/bitmap-alloc.ts"
-        h = (uint32_t)((int32_t)(h ^ 0x5555u));
+        h = (uint32_t)(int32_t)(h ^ 0x5555u);
       }
     }
   }
 #line 58 "test/compiler/programs/bitmap-alloc.ts"
-  return (uint32_t)((int32_t)((uint32_t)((int32_t)((uint32_t)((int32_t)((uint32_t)((int32_t)(h ^ bitmap_alloc_w0)) ^ bitmap_alloc_w1)) ^ bitmap_alloc_w2)) ^ bitmap_alloc_w3));
+  return (uint32_t)(int32_t)((uint32_t)(int32_t)((uint32_t)(int32_t)((uint32_t)(int32_t)(h ^ bitmap_alloc_w0) ^ bitmap_alloc_w1) ^ bitmap_alloc_w2) ^ bitmap_alloc_w3);
   __builtin_trap();
 }
 

@@ -11,7 +11,7 @@ static uint32_t modules_g = 10u;
 
 static uint32_t lib_counter_bump(void);
 static uint32_t modules_touch(void);
-uint32_t tsk_main(void);
+uint32_t main(void);
 
 #line 5 "test/compiler/programs/lib/counter.ts"
 static uint32_t lib_counter_bump(void) {
@@ -25,24 +25,34 @@ static uint32_t lib_counter_bump(void) {
 #line 8 "test/compiler/programs/modules.ts"
 static uint32_t modules_touch(void) {
 #line 9 "test/compiler/programs/modules.ts"
-  modules_g = (modules_g * 2u) + 1u;
+  modules_g = modules_g * 2u + 1u;
 #line 10 "test/compiler/programs/modules.ts"
   return modules_g;
   __builtin_trap();
 }
 
 #line 13 "test/compiler/programs/modules.ts"
-uint32_t tsk_main(void) {
+uint32_t main(void) {
+  uint32_t tsk_t1;
+  uint32_t tsk_t2;
+  uint32_t tsk_t3;
+  uint32_t tsk_t4;
+  uint32_t tsk_t5;
+  uint32_t tsk_t6;
+  uint32_t tsk_t7;
+  uint32_t tsk_t8;
+  uint32_t tsk_t9;
+  uint32_t tsk_t10;
 #line 14 "test/compiler/programs/modules.ts"
   uint32_t h = 0u;
 #line 15 "test/compiler/programs/modules.ts"
-  h = ({ uint32_t tsk_t1 = h + modules_g; uint32_t tsk_t2 = modules_touch(); tsk_t1 + tsk_t2; });
+  h = (tsk_t1 = h + modules_g, tsk_t2 = modules_touch(), tsk_t1 + tsk_t2);
 #line 16 "test/compiler/programs/modules.ts"
-  h = ({ uint32_t tsk_t3 = h + modules_touch(); uint32_t tsk_t4 = modules_g; tsk_t3 + tsk_t4; });
+  h = (tsk_t3 = h + modules_touch(), tsk_t4 = modules_g, tsk_t3 + tsk_t4);
 #line 17 "test/compiler/programs/modules.ts"
-  h = ({ uint32_t tsk_t7 = ({ uint32_t tsk_t5 = (uint32_t)((int32_t)(h * 31u)) + lib_counter_count; uint32_t tsk_t6 = lib_counter_bump(); tsk_t5 + tsk_t6; }); uint32_t tsk_t8 = lib_counter_count; tsk_t7 + tsk_t8; });
+  h = (tsk_t7 = (tsk_t5 = (uint32_t)(int32_t)(h * 31u) + lib_counter_count, tsk_t6 = lib_counter_bump(), tsk_t5 + tsk_t6), tsk_t8 = lib_counter_count, tsk_t7 + tsk_t8);
 #line 18 "test/compiler/programs/modules.ts"
-  h = ({ uint32_t tsk_t9 = h + lib_counter_bump(); uint32_t tsk_t10 = lib_counter_count; tsk_t9 + tsk_t10; }) + 3u;
+  h = (tsk_t9 = h + lib_counter_bump(), tsk_t10 = lib_counter_count, tsk_t9 + tsk_t10) + 3u;
 #line 19 "test/compiler/programs/modules.ts"
   return h;
   __builtin_trap();

@@ -3,12 +3,12 @@
 #include "tsk_runtime.h"
 
 #line 4 "kernel/arch/serial.ts"
-static const uint16_t serial_COM1 = (uint16_t)0x3f8u;
+static const uint16_t serial_COM1 = 0x3f8u;
 #line 5 "kernel/arch/serial.ts"
-static const uint8_t serial_LSR_TX_EMPTY = (uint8_t)0x20u;
+static const uint8_t serial_LSR_TX_EMPTY = 0x20u;
 
 void serialInit(void);
-void tsk_putc(uint8_t c);
+void putc(uint8_t c);
 void print(tsk_str s);
 void println(tsk_str s);
 void printHex(uint32_t v, uint32_t digits);
@@ -34,9 +34,9 @@ void serialInit(void) {
 }
 
 #line 19 "kernel/arch/serial.ts"
-void tsk_putc(uint8_t c) {
+void putc(uint8_t c) {
 #line 20 "kernel/arch/serial.ts"
-  while (((uint32_t)((int32_t)((uint32_t)tsk_inb((uint16_t)1021u) & 32u))) == 0u) {
+  while ((uint32_t)(int32_t)((uint32_t)tsk_inb((uint16_t)1021u) & 32u) == 0u) {
   }
 #line 21 "kernel/arch/serial.ts"
   tsk_outb((uint16_t)1016u, c);
@@ -47,7 +47,7 @@ void print(tsk_str s) {
 #line 26 "kernel/arch/serial.ts"
   for (uint32_t i = 0u; i < s.len; i = i + 1u) {
 #line 27 "kernel/arch/serial.ts"
-    tsk_putc((uint8_t)tsk_char_at(s, (int64_t)i));
+    putc((uint8_t)tsk_char_at(s, (int64_t)i));
   }
 }
 
@@ -56,7 +56,7 @@ void println(tsk_str s) {
 #line 33 "kernel/arch/serial.ts"
   print(s);
 #line 34 "kernel/arch/serial.ts"
-  tsk_putc((uint8_t)10u);
+  putc((uint8_t)10u);
 }
 
 #line 38 "kernel/arch/serial.ts"
@@ -68,9 +68,9 @@ void printHex(uint32_t v, uint32_t digits) {
 #line 41 "kernel/arch/serial.ts"
     shift = shift - 4u;
 #line 42 "kernel/arch/serial.ts"
-    const uint32_t nibble = (uint32_t)((int32_t)((v >> (shift & 31u)) & 0xfu));
+    const uint32_t nibble = (uint32_t)(int32_t)((v >> (shift & 31u)) & 0xfu);
 #line 43 "kernel/arch/serial.ts"
-    tsk_putc((uint8_t)((nibble < 10u) ? (nibble + 48u) : (nibble + 87u)));
+    putc((uint8_t)(nibble < 10u ? nibble + 48u : nibble + 87u));
   }
 }
 
@@ -94,7 +94,7 @@ void printDec(uint32_t v) {
 #line 59 "kernel/arch/serial.ts"
   while (divisor > 0u) {
 #line 60 "kernel/arch/serial.ts"
-    tsk_putc((uint8_t)((tsk_div_u32(v, divisor) % 10u) + 48u));
+    putc((uint8_t)(tsk_div_u32(v, divisor) % 10u + 48u));
 #line 61 "kernel/arch/serial.ts"
     divisor = tsk_div_u32(divisor, 10u);
   }

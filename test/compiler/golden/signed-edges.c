@@ -5,20 +5,20 @@
 #line 2 "test/compiler/programs/signed-edges.ts"
 static const int32_t signed_edges_MIN = (-2147483647 - 1);
 #line 3 "test/compiler/programs/signed-edges.ts"
-static const int32_t signed_edges_MAX = (int32_t)0x7fffffffu;
+static const int32_t signed_edges_MAX = 2147483647;
 
 static uint32_t signed_edges_mix(uint32_t h, uint32_t v);
-uint32_t tsk_main(void);
+uint32_t main(void);
 
 #line 5 "test/compiler/programs/signed-edges.ts"
 static uint32_t signed_edges_mix(uint32_t h, uint32_t v) {
 #line 6 "test/compiler/programs/signed-edges.ts"
-  return (uint32_t)((int32_t)(((uint32_t)((int32_t)(h ^ v))) * 0x1000193u));
+  return (uint32_t)(int32_t)((uint32_t)(int32_t)(h ^ v) * 0x1000193u);
   __builtin_trap();
 }
 
 #line 9 "test/compiler/programs/signed-edges.ts"
-uint32_t tsk_main(void) {
+uint32_t main(void) {
 #line 10 "test/compiler/programs/signed-edges.ts"
   uint32_t h = 0x811c9dc5u;
 #line 11 "test/compiler/programs/signed-edges.ts"
@@ -30,7 +30,7 @@ uint32_t tsk_main(void) {
 #line 14 "test/compiler/programs/signed-edges.ts"
   int32_t n = (-1);
 #line 15 "test/compiler/programs/signed-edges.ts"
-  h = signed_edges_mix(h, ((int64_t)((int32_t)tsk_div_i64((int64_t)m, (int64_t)n)) < (int64_t)0u) ? 1u : 2u);
+  h = signed_edges_mix(h, (int64_t)(int32_t)tsk_div_i64((int64_t)m, (int64_t)n) < (int64_t)0u ? 1u : 2u);
 #line 16 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, tsk_div_i64((int64_t)m, (int64_t)n));
 #line 17 "test/compiler/programs/signed-edges.ts"
@@ -46,9 +46,9 @@ uint32_t tsk_main(void) {
 #line 22 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, 1u);
 #line 23 "test/compiler/programs/signed-edges.ts"
-  h = signed_edges_mix(h, ((int64_t)n < (int64_t)0xffffffffu) ? 1u : 0u);
+  h = signed_edges_mix(h, (int64_t)n < (int64_t)0xffffffffu ? 1u : 0u);
 #line 24 "test/compiler/programs/signed-edges.ts"
-  h = signed_edges_mix(h, ((int64_t)m < (int64_t)0u) ? 1u : 0u);
+  h = signed_edges_mix(h, (int64_t)m < (int64_t)0u ? 1u : 0u);
 #line 25 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, 0x80000000u);
 #line 26 "test/compiler/programs/signed-edges.ts"
@@ -58,7 +58,7 @@ uint32_t tsk_main(void) {
 #line 28 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, 0u - (uint32_t)m);
 #line 29 "test/compiler/programs/signed-edges.ts"
-  h = signed_edges_mix(h, (uint32_t)((int32_t)~(uint32_t)m));
+  h = signed_edges_mix(h, (uint32_t)(int32_t)~(uint32_t)m);
 #line 30 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, 0x55555554u);
 #line 31 "test/compiler/programs/signed-edges.ts"
@@ -70,7 +70,7 @@ uint32_t tsk_main(void) {
 #line 34 "test/compiler/programs/signed-edges.ts"
   h = signed_edges_mix(h, 1u);
 #line 35 "test/compiler/programs/signed-edges.ts"
-  h = signed_edges_mix(h, (uint32_t)n >> 0);
+  h = signed_edges_mix(h, (uint32_t)n >> 0u);
 #line 36 "test/compiler/programs/signed-edges.ts"
   return h;
   __builtin_trap();

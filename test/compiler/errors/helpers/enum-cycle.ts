@@ -1,5 +1,5 @@
-// Imports TSK1015-enum-cycle.ts back: its enum initialiser reads an enum from this cycle.
-import { f } from "../TSK1015-enum-cycle";
+// Imports TSK1031-enum-modules.ts back: its enum initialiser reads an enum from this cycle.
+import { f } from "../TSK1031-enum-modules";
 export const enum D {
   Z = 9,
 }

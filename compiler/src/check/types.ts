@@ -11,7 +11,8 @@ export interface Range {
 
 export type Ty =
   | { k: "int"; name: IntName }
-  | { k: "enum"; name: string; range: Range; values: bigint[] }
+  /** id: the declaration (an enum's identity: two modules may each declare one of the same name). */
+  | { k: "enum"; name: string; id: object; range: Range; values: bigint[] }
   | { k: "bool" }
   | { k: "string" }
   | { k: "void" }
@@ -30,13 +31,6 @@ export const INT_RANGES: Record<IntName, Range> = {
 };
 export const U32 = INT_RANGES.u32;
 export const I32 = INT_RANGES.i32;
-
-export const C_TYPES: Record<IntName, string> = {
-  u8: "uint8_t",
-  u16: "uint16_t",
-  u32: "uint32_t",
-  i32: "int32_t",
-};
 
 export function rangeOf(t: Ty): Range | undefined {
   if (t.k === "int") return INT_RANGES[t.name];

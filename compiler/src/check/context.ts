@@ -1,26 +1,28 @@
-// What the lowering knows about the program: every function, global, local and enum by its
-// TypeScript symbol, their subset types, and the C names they get.
+// What the checker knows about the program: every function, global, local and enum by its
+// TypeScript symbol, their subset types, and the IR objects they become. No target names here:
+// backends name things.
 import * as ts from "typescript";
 import * as path from "path";
-import { Diagnostics } from "./diagnostics";
-import { Loaded, isIntrinsicsModule, isPrelude } from "./program";
-import { C_TYPES, IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
-import { C_LIBRARY_NAMES } from "./c-names";
+import { Diagnostics } from "../front/diagnostics";
+import { Loaded, isIntrinsicsModule, isPrelude } from "../front/program";
+import { Fn, Module, Rep, Var } from "../ir/ir";
+import { IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
+import { Backend } from "../backend/backend";
 
 export interface FnInfo {
   decl: ts.FunctionDeclaration;
-  cname: string;
-  params: { name: string; ty: Ty; cname: string }[];
+  params: { name: string; ty: Ty }[];
   ret: Ty;
   exported: boolean;
-  /** C names of its parameters and locals, each unique in the function. */
-  locals: Set<string>;
-  /** `@extern` in its doc comment: an external C symbol under its own name, for assembly to call. */
+  /** `@extern` in its doc comment: an external symbol under its own name, for assembly to call. */
   externC: boolean;
+  /** The export specifier that made it external (`export { f as kmain }`), for diagnostics. */
+  exportSite?: ts.Node;
+  ir: Fn;
 }
 
 export interface VarInfo {
-  cname: string;
+  v: Var;
   ty: Ty;
   /** The value, when it is a constant known at compile time. */
   value?: bigint;
@@ -33,20 +35,7 @@ export interface VarInfo {
 
 export interface EnumInfo {
   name: string;
-  ty: Ty;
-}
-
-const C_RESERVED = new Set(
-  ("auto break case char const continue default do double else enum extern float for goto if inline int long " +
-    "register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while " +
-    "main bool true false asm typeof _Bool NULL errno printf exit abort memcpy memset memmove memcmp " +
-    "free malloc calloc realloc puts putchar abs labs div rand srand atoi strlen strcmp fprintf stdout stderr").split(" "),
-);
-
-/** Names C or its headers may already mean: keywords, library functions, gcc's predefined macros,
- *  the runtime's, `*_t` types, MACROS. */
-export function cReserved(name: string): boolean {
-  return C_RESERVED.has(name) || C_LIBRARY_NAMES.has(name) || /_t$/.test(name) || /^[A-Z][A-Z0-9_]*$/.test(name) || /^_[A-Z_]/.test(name);
+  ty: Ty & { k: "enum" };
 }
 
 export class Context {
@@ -54,54 +43,40 @@ export class Context {
   readonly fns = new Map<ts.Symbol, FnInfo>();
   readonly vars = new Map<ts.Symbol, VarInfo>();
   readonly enums = new Map<ts.Symbol, EnumInfo>();
-  /** C names taken by globals and functions: locals must not shadow them. */
-  readonly globalNames = new Set<string>();
+  /** Functions whose declaration was rejected: calls to them are not reported again. */
+  readonly rejectedFns = new Set<ts.Symbol>();
   /** Call graph edges, for the recursion rule. */
   readonly calls: { from: FnInfo; to: FnInfo; node: ts.Node }[] = [];
+  private readonly moduleOf = new Map<ts.SourceFile, Module>();
 
   constructor(
     readonly loaded: Loaded,
     readonly diags: Diagnostics,
     readonly entry: ts.SourceFile,
+    readonly backend: Backend,
   ) {
     this.checker = loaded.checker;
   }
 
-  /** `mem/pat.ts` under the root → `mem_pat`. */
-  modulePrefix(sf: ts.SourceFile): string {
-    const rel = path.relative(this.loaded.root, sf.fileName).replace(/\.ts$/, "");
-    const prefix = rel
-      .split(/[\\/]/)
-      .map((p) => (p === ".." ? "up" : p.replace(/[^A-Za-z0-9]/g, "_")))
-      .join("_");
-    return /^[0-9]/.test(prefix) ? `m${prefix}` : prefix;
+  /** The IR module of a source file: its path relative to the entry's directory. */
+  module(sf: ts.SourceFile): Module {
+    let m = this.moduleOf.get(sf);
+    if (!m) {
+      const rel = path.relative(this.loaded.root, sf.fileName).replace(/\.ts$/, "").split(path.sep).join("/");
+      m = { file: sf.fileName, path: rel };
+      this.moduleOf.set(sf, m);
+    }
+    return m;
   }
 
-  /** The C name of a module-level declaration. The entry module's exports keep their own names
-   *  (the boot stub calls `kmain`, tests call `main`); everything else is prefixed by its module. */
-  globalName(sf: ts.SourceFile, name: string, exported = false): string {
-    const prefix = sf === this.entry && exported ? "" : this.modulePrefix(sf);
-    let c = prefix ? `${prefix}_${name}` : name;
-    if (cReserved(c) || c.startsWith("tsk_")) c = `tsk_${c}`;
-    // Distinct TypeScript names can meet in C (a_b.ts's c and a.ts's b_c): number the later ones.
-    for (let n = 2, base = c; this.globalNames.has(c); n++) c = `${base}_${n}`;
-    this.globalNames.add(c);
-    return c;
+  /** A new IR variable of type `ty` (module-level when `sf` is given). */
+  newVar(name: string, ty: Ty, sf?: ts.SourceFile): Var {
+    return { name, rep: repOfTy(ty) as Var["rep"], module: sf ? this.module(sf) : undefined };
   }
 
-  /** A C name for a parameter or local, unique among `used` (the function's) and apart from every
-   *  global, so that no C name ever shadows another (as distinct TypeScript names could meet). */
-  localName(name: string, used: Set<string>): string {
-    const base = cReserved(name) || name.startsWith("tsk_") ? `${name}_` : name;
-    let c = base;
-    for (let n = 2; used.has(c) || this.globalNames.has(c); n++) c = `${base}${n}`;
-    used.add(c);
-    return c;
-  }
-
-  /** The enum type named `name` (an expression's enum identity is its name). */
-  enumByName(name: string): Ty | undefined {
-    for (const e of this.enums.values()) if (e.name === name) return e.ty;
+  /** The enum type of declaration `id`, if registered. */
+  enumById(id: object): (Ty & { k: "enum" }) | undefined {
+    for (const e of this.enums.values()) if (e.ty.id === id) return e.ty;
     return undefined;
   }
 
@@ -153,18 +128,29 @@ export class Context {
       if (s && s.flags & ts.SymbolFlags.Enum) {
         const e = this.enums.get(s);
         if (e) return e.ty;
+        if (!this.enumInProgram(s, node)) return undefined;
       }
     }
     this.diags.error(node, "TSK1002", `${what} has type '${node.getText()}', which is not in the subset: use u8, u16, u32, i32, boolean or an enum`);
     return undefined;
   }
 
+  /** False, after a TSK1031 diagnostic at `at`, for an enum declared where only the type checker
+   *  sees it (a .d.ts, a script file, a `/// <reference>`d file): Node never loads it. */
+  enumInProgram(s: ts.Symbol, at: ts.Node): boolean {
+    const sf = this.declFile(s);
+    if (sf && this.loaded.modules.includes(sf)) return true;
+    const where = sf ? path.basename(sf.fileName) : "a file outside the program";
+    this.diags.error(at, "TSK1031", `the enum '${s.name}' is declared in ${where}, which only the type checker sees (a .d.ts, a script or a /// <reference>d file) and Node never loads: declare the enum in a module and import it`);
+    return false;
+  }
+
   /** Register an enum declaration: members must be integer constants that fit 32 bits. */
   declareEnum(decl: ts.EnumDeclaration): void {
     const s = this.checker.getSymbolAtLocation(decl.name);
     if (!s) return;
-    if (this.enums.has(s) || [...this.enums.values()].some((e) => e.name === decl.name.text)) {
-      this.diags.error(decl.name, "TSK1001", `enum '${decl.name.text}' is declared twice: declare each enum once, with all its members`);
+    if (this.enums.has(s)) {
+      this.diags.error(decl.name, "TSK1026", `enum '${decl.name.text}' is declared twice in this module: declare each enum once, with all its members`);
       return;
     }
     let lo: bigint | undefined;
@@ -173,12 +159,12 @@ export class Context {
     for (const m of decl.members) {
       const v = this.checker.getConstantValue(m);
       if (typeof v !== "number" || !Number.isInteger(v)) {
-        this.diags.error(m, "TSK1006", `enum member '${m.name.getText()}' must have an integer value`);
+        this.diags.error(m, "TSK1006", `enum member '${m.name.getText()}' must have an integer value: give it an integer literal, e.g. ${m.name.getText()} = 1`);
         continue;
       }
       const b = BigInt(v);
       if (!within({ lo: b, hi: b }, U32) && !within({ lo: b, hi: b }, I32)) {
-        this.diags.error(m, "TSK1006", `enum member '${m.name.getText()}' = ${v} does not fit 32 bits`);
+        this.diags.error(m, "TSK1006", `enum member '${m.name.getText()}' = ${v} does not fit 32 bits: choose a value in -2^31..2^32-1`);
         continue;
       }
       values.push(b);
@@ -187,23 +173,23 @@ export class Context {
     }
     const range = { lo: lo ?? 0n, hi: hi ?? 0n };
     if (!within(range, U32) && !within(range, I32)) {
-      this.diags.error(decl.name, "TSK1006", `enum '${decl.name.text}' mixes values that fit neither u32 nor i32 together`);
+      this.diags.error(decl.name, "TSK1006", `enum '${decl.name.text}' mixes values that fit neither u32 nor i32 together: keep them all non-negative, or all within i32`);
     }
-    this.enums.set(s, { name: decl.name.text, ty: { k: "enum", name: decl.name.text, range, values } });
+    this.enums.set(s, { name: decl.name.text, ty: { k: "enum", name: decl.name.text, id: decl, range, values } });
   }
 }
 
-/** The C type that holds values of `t`. */
-export function cType(t: Ty): string {
+/** The machine representation of values of `t`. */
+export function repOfTy(t: Ty): Rep {
   switch (t.k) {
     case "int":
-      return C_TYPES[t.name];
+      return t.name;
     case "enum":
-      return t.range.lo < 0n ? "int32_t" : "uint32_t";
+      return t.range.lo < 0n ? "i32" : "u32";
     case "bool":
       return "bool";
     case "string":
-      return "tsk_str";
+      return "str";
     case "void":
     case "never":
       return "void";

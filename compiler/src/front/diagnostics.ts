@@ -5,7 +5,7 @@ import * as ts from "typescript";
 import * as path from "path";
 
 export const RULES = {
-  TSK1001: "syntax outside the subset (the message names it and what to write instead)",
+  TSK1001: "syntax outside the subset: null, async, `??`, unary `+`, destructuring, several variables in a for head... (the message names it and what to write instead)",
   TSK1002: "a type outside the subset: use u8, u16, u32, i32, boolean, an enum, or string for a literal parameter",
   TSK1003: "a value whose range may not fit where it goes: coerce it, e.g. u32(a + b)",
   TSK1004: "a product that may exceed 2^53 (JavaScript loses precision): use Math.imul(a, b)",
@@ -18,18 +18,24 @@ export const RULES = {
   TSK1011: "`var`: use `let` or `const`",
   TSK1012: "recursion: the kernel's stack is fixed and Node's is not",
   TSK1013: "a variable without an initializer or a needed type annotation",
-  TSK1014: "machine intrinsics used outside kernel/arch/, a test or a benchmark",
+  TSK1014: "a machine intrinsic called from a module that does not declare `// @tsk-uses-intrinsics` in its leading comments",
   TSK1015: "module-level code other than declarations with constant initializers",
   TSK1016: "an assignment, `++` or `--` used as a value",
   TSK1017: "`as`, `!` and `<T>` casts (they convert nothing at run time)",
   TSK1018: "a global or library call outside the subset (only the prelude coercions and Math.imul)",
   TSK1019: "a `case` that is not a constant, or that can never match its `switch`",
-  TSK1020: "a parameter that is optional, defaulted, a rest parameter or destructured",
+  TSK1020: "a parameter that is optional, defaulted, a rest parameter, destructured, a `this:` parameter, or typed void or never",
   TSK1021: "an import that is not a relative path to a .ts module of the program",
   TSK1022: "labels, `for...in`, `for...of`, `with`, `debugger`, comma, `delete`, `typeof`, `void`, `in`, `instanceof`, `**`",
   TSK1023: "a condition or comparison on a value that is not boolean and may not fit 32 bits",
   TSK1024: "generic functions and type parameters",
   TSK1025: "a function without an explicit result type, or with a parameter without a type",
+  TSK1026: "a declaration without its value: `declare`, an overload or function without a body, an enum declared twice in one module",
+  TSK1027: "code nested too deeply for the compiler (an expression, statement or initializer): split it",
+  TSK1028: "a name Node's module system or JavaScript owns: `require`, `module`, `exports`, `__filename`, `__dirname`, an export named `__esModule`, `__proto__`",
+  TSK1029: "an external symbol the target cannot give exactly: an entry export or `@extern` named like a libc function or macro, `_start`, `_init`, or taken twice",
+  TSK1030: "`tsk run` on a module that does not export function main(): u32",
+  TSK1031: "an enum Node cannot see or compute: declared in a .d.ts, a script or a /// <reference> file, or a member computed from another module",
 } as const;
 
 export type Code = keyof typeof RULES;

@@ -1,0 +1,168 @@
+// Loading a subset program: TypeScript's own parser and checker over the entry and everything it
+// imports, tsc's diagnostics first, then the module graph in dependency order for the emitter.
+import * as ts from "typescript";
+import * as path from "path";
+import { Diagnostics } from "./diagnostics";
+import { components } from "./graph";
+
+export const PRELUDE = path.resolve(__dirname, "../../lib/prelude.d.ts");
+
+export const COMPILER_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noImplicitReturns: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Preserve,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ["lib.es2022.d.ts"],
+  types: [],
+  skipLibCheck: true,
+};
+
+export interface Loaded {
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  /** Modules to compile, each after the modules it imports (intrinsics modules excluded). */
+  modules: ts.SourceFile[];
+  /** The directory module names are made relative to (the entry's). */
+  root: string;
+  /** The first file named: its exported functions keep their own names in C. */
+  entry: ts.SourceFile;
+  /** True when `a` and `b` import each other, directly or through other modules. */
+  inCycleWith(a: ts.SourceFile, b: ts.SourceFile): boolean;
+}
+
+/** A module whose header says `@tsk-intrinsics`: its functions are machine intrinsics. */
+export function isIntrinsicsModule(sf: ts.SourceFile): boolean {
+  return /^\s*\/\/\s*@tsk-intrinsics\b/.test(sf.text);
+}
+
+export function isPrelude(sf: ts.SourceFile): boolean {
+  return path.resolve(sf.fileName) === PRELUDE;
+}
+
+/** Parse and type-check `entries` with tsc; report its errors; order the modules. */
+export function load(entries: string[], diags: Diagnostics): Loaded {
+  const files = entries.map((e) => path.resolve(e));
+  // Root files in dependency order (each after the modules it imports): TypeScript's own loader
+  // follows imports recursively, and would overflow the stack on a long import chain otherwise.
+  const program = ts.createProgram([...dependencyOrder(files), ...files, PRELUDE], COMPILER_OPTIONS);
+  for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
+  for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
+  return loadProgram(program, files, diags);
+}
+
+/** The module graph of an existing program from `rootFiles` (the entry first), with tsc's
+ *  diagnostics for every module reached unless `tsDiagnostics` is false (an editor's program: its
+ *  owner shows tsc's errors already, and checking every imported module per keystroke would be
+ *  most of the editor's cost). */
+export function loadProgram(program: ts.Program, rootFiles: readonly string[], diags: Diagnostics, { tsDiagnostics = true } = {}): Loaded {
+  const files = rootFiles.map((f) => path.resolve(f));
+  const checker = program.getTypeChecker();
+  const modules: ts.SourceFile[] = [];
+  const seen = new Set<string>();
+  const imports = new Map<ts.SourceFile, ts.SourceFile[]>();
+  // Depth-first, post-order (each module after those it imports), iterative: an import chain may
+  // be longer than the compiler's own stack.
+  const visit = (root: ts.SourceFile): void => {
+    const frames: { sf: ts.SourceFile; deps: ts.SourceFile[]; i: number }[] = [];
+    const enter = (sf: ts.SourceFile): void => {
+      seen.add(sf.fileName);
+      if (tsDiagnostics) {
+        for (const d of program.getSyntacticDiagnostics(sf)) diags.addTs(d);
+        for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
+      }
+      if (isIntrinsicsModule(sf)) return;
+      const deps = importsOf(sf, program, diags);
+      imports.set(sf, deps);
+      frames.push({ sf, deps, i: 0 });
+    };
+    enter(root);
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (f.i < f.deps.length) {
+        const d = f.deps[f.i++];
+        if (!seen.has(d.fileName)) enter(d);
+        continue;
+      }
+      frames.pop();
+      modules.push(f.sf);
+    }
+  };
+  for (const f of files) {
+    const sf = program.getSourceFile(f);
+    if (!sf) throw new Error(`tsk: cannot read ${f}`);
+    if (!seen.has(sf.fileName)) visit(sf);
+  }
+  const entry = program.getSourceFile(files[0])!;
+  const comp = components(modules, (m) => imports.get(m) ?? []);
+  const inCycleWith = (a: ts.SourceFile, b: ts.SourceFile) => comp.has(a) && comp.get(a) === comp.get(b);
+  return { program, checker, modules, root: path.dirname(files[0]), entry, inCycleWith };
+}
+
+/** The source files `sf` imports; anything that is not a relative .ts module is an error. */
+function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): ts.SourceFile[] {
+  const out: ts.SourceFile[] = [];
+  for (const stmt of sf.statements) {
+    if (!ts.isImportDeclaration(stmt) && !(ts.isExportDeclaration(stmt) && stmt.moduleSpecifier)) continue;
+    const spec = stmt.moduleSpecifier;
+    if (!spec || !ts.isStringLiteral(spec)) continue;
+    if (/\.(m|c)?jsx?$/.test(spec.text)) {
+      diags.error(spec, "TSK1021", `'${spec.text}': import the module without an extension, e.g. "${spec.text.replace(/\.(m|c)?jsx?$/, "")}" (Node loads the .ts file under that name)`);
+      continue;
+    }
+    if (!spec.text.startsWith(".")) {
+      diags.error(spec, "TSK1021", `'${spec.text}' is not a module of this program: import kernel modules by relative path, e.g. "./arch/serial"`);
+      continue;
+    }
+    const resolved = ts.resolveModuleName(spec.text, sf.fileName, COMPILER_OPTIONS, ts.sys).resolvedModule;
+    const target = resolved && program.getSourceFile(resolved.resolvedFileName);
+    if (!resolved || !target || resolved.extension !== ts.Extension.Ts) {
+      diags.error(spec, "TSK1021", `'${spec.text}' does not resolve to a .ts module of the program: import a .ts file by its relative path, without extension`);
+      continue;
+    }
+    out.push(target);
+  }
+  return out;
+}
+
+/** The .ts modules reachable from `files` by relative imports, each after those it imports (an
+ *  iterative walk over TypeScript's pre-parser: no type checking, no recursion). */
+function dependencyOrder(files: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const importsOf = (file: string): string[] => {
+    let text: string;
+    try {
+      text = ts.sys.readFile(file) ?? "";
+    } catch {
+      return [];
+    }
+    const deps: string[] = [];
+    for (const ref of ts.preProcessFile(text, true, false).importedFiles) {
+      if (!ref.fileName.startsWith(".")) continue;
+      const r = ts.resolveModuleName(ref.fileName, file, COMPILER_OPTIONS, ts.sys).resolvedModule;
+      if (r && r.extension === ts.Extension.Ts) deps.push(path.resolve(r.resolvedFileName));
+    }
+    return deps;
+  };
+  for (const root of files) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const frames = [{ file: root, deps: importsOf(root), i: 0 }];
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (f.i < f.deps.length) {
+        const d = f.deps[f.i++];
+        if (!seen.has(d)) {
+          seen.add(d);
+          frames.push({ file: d, deps: importsOf(d), i: 0 });
+        }
+        continue;
+      }
+      frames.pop();
+      out.push(f.file);
+    }
+  }
+  return out;
+}

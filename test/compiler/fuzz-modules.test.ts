@@ -1,0 +1,73 @@
+// Differential fuzzing of the module structure: seeded programs of several modules (gen.ts's
+// modules(): imports of every form, export lists, same-named enums, globals initialised from
+// imports, imported mutable globals), run in Node and on each backend; results must agree.
+// FUZZ_SEED=n picks another seed.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Rng, mainSource, modules, tuples } from "./gen";
+import { compile } from "../../compiler/src/compile";
+import { Call, runNode } from "./harness";
+import { TARGETS } from "./targets";
+
+const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261130);
+const PROGRAMS = Number(process.env.FUZZ_MODULE_PROGRAMS ?? 8);
+const FUNCTIONS = 12;
+
+/** One target per backend, as in fuzz.test.ts. */
+const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.name.split("/")[0] === t.name.split("/")[0]) === i);
+
+for (const target of FUZZ_TARGETS) {
+  describe(`compiler: multi-module fuzzing (Node vs ${target.name})`, function () {
+    this.timeout(300000);
+    let total = 0;
+    let accepted = 0;
+    before(function () {
+      const why = target.unavailable();
+      if (why) {
+        console.log(`      skipped: ${why}`);
+        this.skip();
+      }
+    });
+    for (let p = 0; p < PROGRAMS; p++) {
+      const seed = BASE_SEED + p;
+      it(`seed ${seed}: a program of several modules agrees in both worlds`, () => {
+        const r = new Rng(seed);
+        const prog = modules(r, FUNCTIONS);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-fuzzmod-"));
+        for (const [name, text] of Object.entries(prog.libs)) fs.writeFileSync(path.join(dir, name), text);
+        const entry = path.join(dir, "main.ts");
+        // Keep the entry's functions the checker accepts (it may reject a random expression; it must
+        // never accept wrongly); the libraries are written to be accepted whole.
+        const all = prog.fns.map((_, i) => i);
+        fs.writeFileSync(entry, mainSource(prog, all));
+        const text = mainSource(prog, all).split("\n");
+        const bad = new Set<number>();
+        for (const d of compile([entry], "hostlib").diagnostics) {
+          assert.strictEqual(d.file, entry, `seed ${seed}: ${path.basename(d.file)}(${d.line}): ${d.code} ${d.message}`);
+          const fn = text.slice(0, d.line).reverse().find((l) => /^function body\d+/.test(l));
+          assert.ok(fn, `seed ${seed}: main.ts(${d.line}): ${d.code} ${d.message}`);
+          bad.add(Number(/^function body(\d+)/.exec(fn!)![1]));
+        }
+        const keep = all.filter((i) => !bad.has(i));
+        fs.writeFileSync(entry, mainSource(prog, keep));
+        assert.deepStrictEqual(compile([entry], "hostlib").diagnostics.map((d) => `${d.line}: ${d.code} ${d.message}`), []);
+        accepted += keep.length;
+        total += all.length;
+        const calls: Call[] = [];
+        for (const a of tuples(r, 4)) for (const i of keep) calls.push({ fn: `m${i}`, args: a });
+        const node = runNode(entry, calls);
+        const native = target.runCalls(entry, calls);
+        const at = calls.findIndex((_, i) => node[i] !== native[i]);
+        if (at >= 0) assert.fail(`seed ${seed}: ${calls[at].fn}(${calls[at].args.join(", ")}) is ${node[at]} in Node, ${native[at]} on ${target.name} (program in ${dir})`);
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+    }
+    it("the checker accepts most generated entry functions (the fuzzing has teeth)", function () {
+      if (total === 0) this.skip();
+      console.log(`      multi-module fuzz: ${accepted} of ${total} entry functions accepted and agreed`);
+      assert.ok(accepted / total > 0.5, `only ${accepted} of ${total} accepted`);
+    });
+  });
+}

@@ -1,0 +1,87 @@
+// The backends (and their machines) the differential suites run against: each target compiles a
+// subset module through tsk, runs it natively and prints what Node would print. The corpus and the
+// fuzzer iterate TARGETS, so a new backend joins every differential test by adding itself here.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync, spawnSync } from "child_process";
+import { compileWith, buildHost } from "../../compiler/src/compile";
+import { CBackend } from "../../compiler/src/backend/c";
+import { i386Command } from "../../scripts/lib/i386-host";
+
+export interface Call {
+  fn: string;
+  args: number[];
+}
+
+export interface Target {
+  /** e.g. "c/host": backend, then the machine it runs on. */
+  name: string;
+  /** Why this target cannot run on this machine (then its tests are skipped, saying so). */
+  unavailable(): string | undefined;
+  /** Each call's u32 result as JavaScript prints `result >>> 0`, from the module `file` exports. */
+  runCalls(file: string, calls: Call[]): string[];
+  /** What `tsk run` prints for an entry exporting main(): u32. */
+  runMain(file: string): string;
+}
+
+function cArg(v: number): string {
+  return v < 0 ? `(int32_t)(${v + 0x100000000}u)` : `${v >>> 0}u`;
+}
+
+/** Runs `exe`; i386 programs through scripts/lib/i386-host.js (qemu-i386 where the host kernel has
+ *  no IA32 emulation). */
+function run(exe: string, i386: boolean): string {
+  try {
+    const [cmd, args] = i386 ? i386Command(exe) : [exe, []];
+    return execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  } finally {
+    fs.rmSync(path.dirname(exe), { recursive: true, force: true });
+  }
+}
+
+function cOf(file: string, hostMain: boolean): string {
+  const r = compileWith([file], new CBackend(hostMain ? "host" : "hostlib"), hostMain);
+  if (r.out === undefined) throw new Error(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join("\n"));
+  return r.out;
+}
+
+/** The C backend, built by the host's gcc with `flags` (e.g. -m32: the kernel's i386 code). */
+function cTarget(name: string, flags: string[]): Target {
+  let probe: string | undefined | null = null;
+  const i386 = flags.includes("-m32");
+  return {
+    name,
+    unavailable() {
+      if (probe !== null) return probe;
+      // Can this machine build and execute such a program at all (e.g. i386 binaries on x86-64)?
+      const exe = buildHost("int main(void) { return 0; }\n", "probe", flags);
+      try {
+        const [cmd, args] = i386 ? i386Command(exe) : [exe, []];
+        const r = spawnSync(cmd, args);
+        probe = r.error || r.status !== 0 ? `this machine cannot run programs built with gcc ${flags.join(" ")} (${r.error?.message ?? `exit ${r.status}`})` : undefined;
+      } catch (e) {
+        probe = (e as Error).message;
+      } finally {
+        fs.rmSync(path.dirname(exe), { recursive: true, force: true });
+      }
+      return probe;
+    },
+    runCalls(file, calls) {
+      const main = ["#include <stdio.h>", "int main(void) {"];
+      for (const c of calls) main.push(`  printf("%u\\n", (unsigned)(uint32_t)${c.fn}(${c.args.map(cArg).join(", ")}));`);
+      main.push("  return 0;", "}");
+      return run(buildHost(cOf(file, false) + main.join("\n") + "\n", "diff", flags), i386).trim().split("\n");
+    },
+    runMain(file) {
+      return run(buildHost(cOf(file, true), "main", flags), i386).trim();
+    },
+  };
+}
+
+export const TARGETS: Target[] = [cTarget("c/host", []), cTarget("c/i386 (gcc -m32)", ["-m32"])];
+
+/** A scratch directory for generated modules. */
+export function scratch(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}

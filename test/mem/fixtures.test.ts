@@ -89,9 +89,10 @@ describe("mem: npm run simulate", function () {
   });
 
   it("--alloc-all adds the paging and selftest lines", function () {
-    const r = run(path.join(FIXTURES, "qemu-pc-16M.json"), "--alloc-all");
+    const r = run(path.join(FIXTURES, "qemu-pc-16M.json"), "--alloc-all", "--kernel-end", "0x200000");
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^paging: on cr3=0x[0-9a-f]{8} mapped=16642048 pages=5$/m);
+    // RAM only: [0x1000, 0x9f000) and [1 MiB, 0xfe0000), not the holes between and above.
+    assert.match(r.stdout, /^paging: on cr3=0x[0-9a-f]{8} mapped=16244736 pages=5$/m);
     assert.match(r.stdout, /^selftest: alloc-all 3546 pages ok$/m);
   });
 
@@ -102,10 +103,32 @@ describe("mem: npm run simulate", function () {
     assert.doesNotMatch(r.stdout, /^mem:/m);
   });
 
-  it("usage errors exit 2", function () {
+  it("usage errors exit 2; --help exits 0", function () {
     assert.strictEqual(run().status, 2);
-    assert.strictEqual(run(path.join(FIXTURES, "qemu-pc-16M.json"), "--kernel-end", "zz").status, 2);
     assert.strictEqual(run("/nonexistent/map.json").status, 2);
+    const help = run("--help");
+    assert.strictEqual(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^usage: npm run simulate -- <map\.json>/);
+  });
+
+  it("--kernel-end must be given, a number, above 1 MiB, page-aligned and below 4 GiB", function () {
+    const file = path.join(FIXTURES, "qemu-pc-16M.json");
+    const cases: [string[], RegExp][] = [
+      [["--kernel-end"], /^simulate: --kernel-end needs a value$/m],
+      [["--kernel-end="], /^simulate: --kernel-end needs a value$/m],
+      [["--kernel-end", "zz"], /^simulate: --kernel-end zz: not a number/m],
+      [["--kernel-end", "0x100000"], /^simulate: --kernel-end 0x100000: must be above 1 MiB/m],
+      [["--kernel-end", "0x80000"], /must be above 1 MiB/],
+      [["--kernel-end", "0x180800"], /^simulate: --kernel-end 0x180800: must be page-aligned/m],
+      [["--kernel-end", "0x100000000"], /^simulate: --kernel-end 0x100000000: must be below 4 GiB/m],
+    ];
+    for (const [args, want] of cases) {
+      const r = run(file, ...args);
+      assert.strictEqual(r.status, 2, args.join(" "));
+      assert.match(r.stderr, want, args.join(" "));
+      assert.doesNotMatch(r.stderr, /undefined/);
+      assert.strictEqual(r.stdout, "");
+    }
   });
 
   it("a malformed map is a clear error naming the entry and field, exit 2", function () {
@@ -116,8 +139,14 @@ describe("mem: npm run simulate", function () {
       ['[{"base": "0x0", "length": "0x1000"}]', /entry 0: "type" is missing/],
       ['[{"base": "0x0", "length": "0x1000", "type": "usable"}]', /entry 0\.type: expected an E820 type number/],
       ['[{"base": "0x0", "length": "0x1000", "type": 1}, {"base": "zz", "length": 1, "type": 1}]', /entry 1\.base: expected a hex string/],
-      ['[{"base": 1.5, "length": 1, "type": 1}]', /entry 0\.base/],
-      ["[not json", /JSON/],
+      ['[{"base": 1.5, "length": 1, "type": 1}]', /map\.json: line 1, column 11: the number 1\.5 is not an integer JSON holds exactly/],
+      ["[not json", /map\.json: line 1, column 2: unexpected "n"/],
+      // Truncated: the file and where it stops.
+      ['[\n {"base": "0x0",\n  "length": "0x1000"', /map\.json: line 3, column 21: expected ',' or '}', found the end of the file/],
+      // Above 2^53: an error, never the rounded 9007199254740992.
+      ['[{"base": 9007199254740993, "length": 4096, "type": 1}]', /map\.json: line 1, column 11: the number 9007199254740993 is not an integer JSON holds exactly.*"0x20000000000001"/],
+      // A misspelt field must not pass silently.
+      ['[{"base": "0x0", "length": "0x1000", "type": 1, "tpye": 2}]', /entry 0: unknown field "tpye"/],
     ];
     for (const [text, want] of cases) {
       const file = path.join(dir, "map.json");

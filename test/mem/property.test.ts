@@ -7,7 +7,7 @@ import { E820Entry, inRanges, pagesIn } from "../sim/bios";
 import { mapArb, kernelEndArb } from "./arbitraries";
 import { simulate } from "../sim/run";
 import { SimMachine } from "../sim/machine";
-import { expectedLayout, allocatable, fields, memreportBatch, ReportCase, Layout } from "./helpers";
+import { expectedLayout, expectedPaging, allocatable, fields, memreportBatch, ReportCase, Layout } from "./helpers";
 import {
   tryGetNextPage,
   freePage,
@@ -227,18 +227,24 @@ describe("mem: properties over random maps", function () {
           return;
         }
         const mem = fields(r.output, "mem")!;
-        if (mem.free < 1 + Math.ceil(layout.top / 1024)) {
+        const want = expectedPaging(layout, (p) => inRanges(layout.ranges, p));
+        if (mem.free < want.pages) {
           assert.match(r.output, /\npanic: out of memory\n$/); // no room for the page tables
           return;
         }
         assert.strictEqual(r.exit, null, r.output);
         const paging = fields(r.output, "paging")!;
-        assert.strictEqual(paging.pages, 1 + Math.ceil(layout.top / 1024));
-        assert.strictEqual(paging.mapped, (layout.top - 1) * 4096);
+        assert.strictEqual(paging.pages, want.pages);
+        assert.strictEqual(paging.mapped, want.mapped * 4096);
         const n = Number(/^selftest: alloc-all (\d+) pages ok$/m.exec(r.output)![1]);
         assert.strictEqual(n, mem.free - paging.pages);
         assert.strictEqual(r.machine.translate(0), null);
         assert.strictEqual(r.machine.translate((layout.top - 1) * 4096 + 5), (layout.top - 1) * 4096 + 5);
+        // Holes fault: every page below top that is neither RAM nor the kernel's is not present.
+        for (let p = 3; p < layout.top; p++) {
+          const kernel = p >= layout.kernelFirst && p < layout.kernelLast;
+          if (!kernel && !inRanges(layout.ranges, p)) assert.strictEqual(r.machine.translate(p * 4096), null, `page 0x${p.toString(16)}`);
+        }
       }),
       { numRuns: 400 },
     );

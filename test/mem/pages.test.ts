@@ -18,6 +18,7 @@ import {
 } from "../../kernel/mem/pages";
 import { patBase, patWords, patTop, patFirstPage, patPageCount } from "../../kernel/mem/pat";
 import { pagingInit, pagingDirectory, pagingPages } from "../../kernel/mem/paging";
+import { selftestRun } from "../../kernel/mem/selftest";
 
 const MiB = 0x100000;
 const low: Array<[number, number, number]> = [
@@ -167,6 +168,9 @@ describe("mem: paging", function () {
     assert.strictEqual(m.translate(0xfff00123), 0xfff00123);
     assert.strictEqual(m.translate(0x2000000), null);
     assert.strictEqual(m.translate(0xc0000000), null);
+    // And the machine boots to the end: the self-test takes and checks every free page.
+    selftestRun();
+    assert.match(m.serialText(), /\nselftest: alloc-all \d+ pages ok\n$/);
   });
 
   it("panics `out of memory` when the tables do not fit", function () {

@@ -7,12 +7,9 @@
 // [0x100000, kernel end): by default the end of the built kernel (__kernel_end in build/kernel.elf),
 // and what was assumed is said on stderr.
 "use strict";
-require("../compiler/node/register");
 const fs = require("fs");
 const path = require("path");
 const { execFileSync } = require("child_process");
-const { simulate } = require("../test/sim/run.ts");
-const { loadMapFile } = require("../test/sim/bios.ts");
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run simulate -- <map.json> [--kernel-end 0xADDR] [--kernel-elf FILE] [--alloc-all]\n";
@@ -87,6 +84,11 @@ if (kernelEnd === null) {
 } else {
   process.stderr.write(`simulate: kernel image [0x100000, ${hex(kernelEnd)}) from --kernel-end\n`);
 }
+
+// Only now load the TypeScript (the compiler's Node loader takes a while): usage errors are quick.
+require("../compiler/node/register");
+const { simulate } = require("../test/sim/run.ts");
+const { loadMapFile } = require("../test/sim/bios.ts");
 
 let entries;
 try {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { loadMapFile } from "../sim/bios";
+import { loadMapFile, parseMap } from "../sim/bios";
 import { simulate } from "../sim/run";
 import { FIXTURES, ROOT, memreportBatch, memreportCli, fields, expectedLayout } from "./helpers";
 
@@ -103,6 +103,63 @@ describe("mem: npm run simulate", function () {
     assert.doesNotMatch(r.stdout, /^mem:/m);
   });
 
+  it("the default kernel end is the built kernel's __kernel_end, said on stderr; pc 2M boots as on QEMU", function () {
+    // An ELF whose symbol table has __kernel_end where the real kernel's is (about 0x120000; building
+    // the kernel here would cost seconds, and test/boot-mem.test.js boots the real one on 2M): on
+    // the 2 MiB map, where the real boot succeeds, the old default end 0x200000 left no room for
+    // the PAT and panicked.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-simelf-"));
+    try {
+      const end = 0x120000;
+      const elf = path.join(dir, "kernel.elf");
+      fs.writeFileSync(path.join(dir, "k.asm"), `global __kernel_end\n__kernel_end equ 0x${end.toString(16)}\nsection .text\nnop\n`);
+      const asm = spawnSync("nasm", ["-f", "elf32", path.join(dir, "k.asm"), "-o", elf], { encoding: "utf8" });
+      assert.strictEqual(asm.status, 0, asm.stderr);
+      const r = run(path.join(FIXTURES, "qemu-pc-2M.json"), "--kernel-elf", elf, "--alloc-all");
+      assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`^simulate: kernel image \\[0x100000, 0x${end.toString(16)}\\) from .*kernel\\.elf$`, "m"));
+      assert.match(r.stdout, /^selftest: alloc-all \d+ pages ok$/m);
+      assert.deepStrictEqual(memreportBatch([{ entries: loadMapFile(path.join(FIXTURES, "qemu-pc-2M.json")), output: r.stdout, kernelEnd: end }]), [[]]);
+      // No kernel built: what was assumed, and why.
+      const none = run(path.join(FIXTURES, "qemu-pc-16M.json"), "--kernel-elf", path.join(dir, "missing.elf"));
+      assert.strictEqual(none.status, 0, none.stderr);
+      assert.match(none.stderr, /^simulate: kernel image \[0x100000, 0x200000\) assumed: .*missing\.elf not built \(npm run build, or pass --kernel-end\)$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("maps longer than the loader's 256 entries: the loader's verdict (256 and 257 usable boot; 257 and 1,000 with a reservation past the limit panic)", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-longmap-"));
+    try {
+      const qemu = JSON.parse(fs.readFileSync(path.join(FIXTURES, "qemu-pc-16M.json"), "utf8"));
+      const filler = (n: number) => Array.from({ length: n }, () => ({ base: "0xfffc0000", length: "0x40000", type: 2 }));
+      const cases: Array<[string, unknown[], number, RegExp]> = [
+        ["256", [...qemu, ...filler(256 - qemu.length)], 0, /^selftest: alloc-all \d+ pages ok$/m],
+        ["257-usable", [...qemu, ...filler(256 - qemu.length), { base: "0x2000000", length: "0x1000", type: 1 }], 0,
+          /^e820: 1 entries past the loader's limit of 256 dropped, 1 of them usable: up to 0x0000000000001000 bytes of RAM left unused$/m],
+        ["257", [...qemu, ...filler(256 - qemu.length), { base: "0x400000", length: "0x1000", type: 2 }], 1,
+          /^panic: e820: 1 entries past the loader's limit of 256 are not usable RAM: what they reserve is unknown\n$/],
+        ["1000", [...qemu, ...filler(1000 - qemu.length)], 1,
+          /^panic: e820: 744 entries past the loader's limit of 256 are not usable RAM: what they reserve is unknown\n$/],
+      ];
+      // In process (simulate() is what the CLI runs), then the 1,000-entry map through the CLI.
+      for (const [name, rows, status, want] of cases) {
+        const r = simulate(parseMap(rows), { kernelEnd: 0x200000, allocAll: true });
+        assert.strictEqual(r.exit ? 1 : 0, status, `${name}: ${r.output}`);
+        assert.match(r.output, want, name);
+      }
+      const [, rows, status, want] = cases[3];
+      const file = path.join(dir, "1000.json");
+      fs.writeFileSync(file, JSON.stringify(rows));
+      const r = run(file, "--kernel-end", "0x200000", "--alloc-all");
+      assert.strictEqual(r.status, status, r.stdout + r.stderr);
+      assert.match(r.stdout, want);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("usage errors exit 2; --help exits 0", function () {
     assert.strictEqual(run().status, 2);
     assert.strictEqual(run("/nonexistent/map.json").status, 2);
@@ -148,13 +205,16 @@ describe("mem: npm run simulate", function () {
       // A misspelt field must not pass silently.
       ['[{"base": "0x0", "length": "0x1000", "type": 1, "tpye": 2}]', /entry 0: unknown field "tpye"/],
     ];
+    // In process (each CLI run loads the compiler: seconds), then once through the CLI.
+    const file = path.join(dir, "map.json");
     for (const [text, want] of cases) {
-      const file = path.join(dir, "map.json");
       fs.writeFileSync(file, text);
-      const r = run(file);
-      assert.strictEqual(r.status, 2, text);
-      assert.match(r.stderr, want, text);
-      assert.strictEqual(r.stdout, "", "nothing simulated from a bad map");
+      assert.throws(() => loadMapFile(file), (e: Error) => e.message.startsWith(file + ": ") && want.test(e.message), text);
     }
+    fs.writeFileSync(file, cases[cases.length - 1][0]);
+    const r = run(file, "--kernel-end", "0x200000");
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /^simulate: .*map\.json: entry 0: unknown field "tpye"/m);
+    assert.strictEqual(r.stdout, "", "nothing simulated from a bad map");
   });
 });

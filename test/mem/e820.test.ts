@@ -187,6 +187,25 @@ describe("mem: e820 sanitising rules", function () {
   });
 });
 
+describe("mem: e820's run table", function () {
+  it("is built once: with the raw entries wiped after init, the allocator, frees and the self-test are unchanged", function () {
+    const { BOOT_INFO_ADDR, BI_E820_ENTRIES, E820_ENTRY_SIZE } = require("../../kernel/boot-info");
+    const { pagingInit } = require("../../kernel/mem/paging");
+    const { selftestRun } = require("../../kernel/mem/selftest");
+    const entries = map(...base, [MiB, 15 * MiB, 1], [4 * MiB, 0x1000, 2]);
+    const want = simulate(entries, { kernelEnd: KEND, allocAll: true }).output;
+    const r = simulate(entries, { kernelEnd: KEND });
+    for (let a = BOOT_INFO_ADDR + BI_E820_ENTRIES; a < BOOT_INFO_ADDR + BI_E820_ENTRIES + entries.length * E820_ENTRY_SIZE; a += 4) {
+      r.machine.poke32(a, 0xffffffff);
+    }
+    assert.strictEqual(freePage(4 * MiB), FREE_NOT_RAM);
+    assert.ok(!e820PageUsable(0x400) && e820PageUsable(0x3ff) && e820PageUsable(0x401));
+    pagingInit();
+    selftestRun();
+    assert.strictEqual(r.machine.serialText(), want);
+  });
+});
+
 describe("mem: e820 failures", function () {
   const panics = (entries: E820Entry[], opts: SimOptions, why: RegExp) => {
     const r = simulate(entries, opts);

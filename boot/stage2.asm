@@ -54,7 +54,7 @@ stage2:
 ; scratch buffer where they are only classified (kernel/boot-info.ts): usable ones are counted with
 ; their bytes (they only cost memory), any other non-empty one below 4 GiB is counted as a danger
 ; (it may reserve memory inside what a kept entry calls usable). Ends on CF, a bad signature, a
-; continuation of 0, or after E820_CALLS_MAX calls (then the rest of the map is unknown: a danger).
+; continuation of 0; after E820_CALLS_MAX calls the map is taken as endless and the boot stops.
 read_e820:
     xor ebx, ebx
     mov word [e820_calls], 0
@@ -109,7 +109,8 @@ read_e820:
     inc word [e820_calls]
     cmp word [e820_calls], E820_CALLS_MAX
     jb .next
-    inc dword [BI(BI_E820_DROPPED_OTHER)]   ; a BIOS that never says "last": the rest is unknown
+    mov si, msg_endless             ; a BIOS that never says "last": the rest of the map is unknown
+    jmp panic
 .done:
     ret
 
@@ -562,6 +563,7 @@ msg_reserved_tail: db ", overlaps where the kernel goes (from 0x00100000)", 0
 msg_dropped:     db "e820: ", 0
 msg_dropped_mid: db " entries past the loader's limit of ", 0
 msg_dropped_tail: db " are not usable RAM: what they reserve is unknown", 0
+msg_endless:     db "e820: the BIOS memory map did not end within 65535 entries", 0
 empty:           db 0
 
 ; Pad to exactly STAGE2_SECTORS sectors; "TIMES value is negative" here means stage 2 outgrew them.

@@ -31,7 +31,7 @@ export const BI_E820_DROPPED_BYTES_LO: u32 = 36;
 export const BI_E820_DROPPED_BYTES_HI: u32 = 40;
 /** Of the dropped entries, those that are not usable, not empty and start below 4 GiB: they may
  *  reserve memory nobody can know about, so stage 2 refuses to load the kernel (and the kernel to
- *  run) when this is not 0. Also counts a BIOS that never ended its map within E820_CALLS_MAX. */
+ *  run) when this is not 0. */
 export const BI_E820_DROPPED_OTHER: u32 = 44;
 /** The kernel's sanitised memory map (kernel/mem/e820.ts), RUN_TABLE_MAX runs of two u32s
  *  [first page, end page): an area of the kernel's .bss whose address the entry stub writes here,
@@ -51,7 +51,8 @@ export const E820_ATTRS: u32 = 20;
 /** Room for this many entries: 52 + 256 * 24 bytes ends at 0x2834, below stage 2. */
 export const E820_MAX: u32 = 256;
 /** Stage 2 stops asking the BIOS after this many calls: a BIOS whose map never ends must not hang
- *  the boot (the rest then counts as dropped and not usable). */
+ *  the boot, and since the rest of its map is unknown, stage 2 then stops with a panic. (65535:
+ *  boot/stage2.asm's message says the number.) */
 export const E820_CALLS_MAX: u32 = 0xffff;
 
 /** The run table's room: E820_MAX entries make at most E820_MAX runs (each usable entry adds at

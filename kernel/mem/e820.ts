@@ -357,11 +357,11 @@ export function e820PageUsable(page: u32): boolean {
   let hi: u32 = runCount;
   while (lo < hi) {
     const mid: u32 = u32(lo + hi) >>> 1;
-    if (peek32(u32(runAddr(mid) + 4)) <= page) {
+    if (peek32(u32(table + mid * RUN_BYTES + 4)) <= page) {
       lo = u32(mid + 1);
     } else {
       hi = mid;
     }
   }
-  return lo < runCount && peek32(runAddr(lo)) <= page;
+  return lo < runCount && peek32(u32(table + lo * RUN_BYTES)) <= page;
 }

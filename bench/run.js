@@ -200,17 +200,17 @@ async function bootFigures(kernelImage, runs, tmp) {
 
 /** Code bytes of the allocator on each side, from the benchmark's own C, i386, kernel flags, with
  *  inlining and identical-code folding off so each function keeps its own body. Two groups: the
- *  allocator proper (pages.ts, pat.ts's patIsRam, phys.ts's zeroPage) and the E820 lookup freePage
- *  makes on a cache miss (e820.ts's e820PageUsable, probe and decode; decode also keeps what the
- *  e820: lines print, so it does more than the C probe's inline decoding). */
+ *  allocator proper (pages.ts, pat.ts's patIsRam, phys.ts's zeroPage) and the E820 lookup of
+ *  freePage's not-RAM check (e820.ts's e820PageUsable and the C ref_page_usable: the same binary
+ *  search over the run table). */
 const SIZE_GROUPS = {
   allocator: {
     ts: /_(mem_pages_(lowestClear|take|tryGetNextPage|getNextPage|freePage)|mem_pat_patIsRam|arch_phys_zeroPage)$/,
     c: /^ref_(lowest_clear|take|try_get_next_page|get_next_page|free_page|is_ram|zero_page)$/,
   },
   e820Lookup: {
-    ts: /_mem_e820_(e820PageUsable|probe|decode)$/,
-    c: /^ref_(page_usable|probe)$/,
+    ts: /_mem_e820_e820PageUsable$/,
+    c: /^ref_page_usable$/,
   },
 };
 

@@ -36,9 +36,7 @@ stage2:
     mov [BI(BI_BOOT_DRIVE)], eax
 
     call read_e820
-%ifdef TEST_E820_MAP
-    call test_e820_override         ; tests only: the checks below run on the test's map
-%endif
+    call check_dropped
     call enable_a20
     call read_kernel_header
     call check_memory
@@ -52,6 +50,11 @@ stage2:
     jmp CODE32:pmode
 
 ; ---- E820 ----------------------------------------------------------------------------------------
+; Reads the BIOS's whole map: the first E820_MAX entries go into the boot info, the rest into a
+; scratch buffer where they are only classified (kernel/boot-info.ts): usable ones are counted with
+; their bytes (they only cost memory), any other non-empty one below 4 GiB is counted as a danger
+; (it may reserve memory inside what a kept entry calls usable). Ends on CF, a bad signature, a
+; continuation of 0; after E820_CALLS_MAX calls the map is taken as endless and the boot stops.
 read_e820:
     xor ebx, ebx
     mov word [e820_calls], 0
@@ -67,7 +70,11 @@ read_e820:
     mov eax, 0xe820
     mov edx, SMAP
     mov ecx, E820_ENTRY_SIZE
+%ifdef TEST_E820_MAP
+    call test_bios_e820             ; tests only: a canned map served as the BIOS would
+%else
     int 0x15
+%endif
     jc .done                        ; CF: no (more) entries
     cmp eax, SMAP
     jne .done
@@ -76,25 +83,103 @@ read_e820:
     inc dword [BI(BI_E820_COUNT)]
     jmp .counted
 .drop:
+    mov di, E820_SCRATCH
     inc dword [BI(BI_E820_DROPPED)]
+    cmp dword [di + E820_TYPE], 1
+    jne .drop_other
+    inc dword [BI(BI_E820_DROPPED_USABLE)]
+    mov eax, [di + E820_LENGTH_LO]
+    add [BI(BI_E820_DROPPED_BYTES_LO)], eax
+    mov eax, [di + E820_LENGTH_HI]
+    adc [BI(BI_E820_DROPPED_BYTES_HI)], eax
+    jnc .counted
+    mov dword [BI(BI_E820_DROPPED_BYTES_LO)], 0xffffffff   ; saturate at 2^64 - 1
+    mov dword [BI(BI_E820_DROPPED_BYTES_HI)], 0xffffffff
+    jmp .counted
+.drop_other:
+    cmp dword [di + E820_BASE_HI], 0
+    jne .counted                    ; at or above 4 GiB: out of the kernel's reach anyway
+    mov eax, [di + E820_LENGTH_LO]
+    or eax, [di + E820_LENGTH_HI]
+    jz .counted                     ; empty: reserves nothing
+    inc dword [BI(BI_E820_DROPPED_OTHER)]
 .counted:
     test ebx, ebx
     jz .done
-    inc word [e820_calls]           ; a BIOS that never says "last" must not hang the boot
-    jnz .next
+    inc word [e820_calls]
+    cmp word [e820_calls], E820_CALLS_MAX
+    jb .next
+    mov si, msg_endless             ; a BIOS that never says "last": the rest of the map is unknown
+    jmp panic
 .done:
     ret
 
-%ifdef TEST_E820_MAP
-; Tests only (test/boot.test.js assembles stage 2 with -DTEST_E820_MAP='"map.inc"'): replace the
-; BIOS's map with a canned one, so the loader's RAM check meets maps QEMU never produces.
-test_e820_override:
-    mov si, test_map
-    mov di, BI(BI_E820_ENTRIES)
-    mov cx, test_map_end - test_map
-    rep movsb
-    mov dword [BI(BI_E820_COUNT)], (test_map_end - test_map) / E820_ENTRY_SIZE
+; No entry past E820_MAX may reserve memory the kept entries call usable: the kernel could not
+; know, and this loader would copy the kernel there next. Refuse, naming the count and the limit
+; (the kernel's e820.ts says the same words when handed such a boot info).
+check_dropped:
+    mov eax, [BI(BI_E820_DROPPED_OTHER)]
+    test eax, eax
+    jz .ok
+    mov si, msg_dropped
+    call panic_begin
+    mov eax, [BI(BI_E820_DROPPED_OTHER)]
+    call print_dec
+    mov si, msg_dropped_mid
+    call print
+    mov eax, E820_MAX
+    call print_dec
+    mov si, msg_dropped_tail
+    jmp panic_end
+.ok:
     ret
+
+%ifdef TEST_E820_MAP
+; Tests only (test/boot.test.js, test/boot-mem.test.js assemble stage 2 with
+; -DTEST_E820_MAP='"map.inc"'): the int 15h E820 call, answered from a canned map instead of the
+; BIOS, so the loop above meets maps QEMU never produces. The map is a list of `E820 base, length,
+; type[, repeat]` records (a record repeated makes long maps without a long stage 2). Returns the
+; next entry at ES:DI, EAX = SMAP, ECX = 24, EBX = 0 after the last; CF when there is none.
+%macro E820 3-4 1
+%if %4 < 1
+%error "E820 repeat count must be at least 1"
+%endif
+    dd %4
+    dq %1, %2
+    dd %3, 1
+%endmacro
+test_bios_e820:
+    mov si, [test_rec]
+    cmp si, test_map_end
+    jae .none
+    push di
+    add si, 4
+    mov cx, E820_ENTRY_SIZE
+    rep movsb
+    pop di
+    mov si, [test_rec]
+    inc dword [test_done]
+    mov eax, [test_done]
+    cmp eax, [si]
+    jb .more                        ; this record has repeats left
+    mov dword [test_done], 0
+    add si, 4 + E820_ENTRY_SIZE
+    mov [test_rec], si
+.more:
+    xor ebx, ebx
+    cmp si, test_map_end
+    jae .last
+    inc ebx
+.last:
+    mov eax, SMAP
+    mov ecx, E820_ENTRY_SIZE
+    clc
+    ret
+.none:
+    stc
+    ret
+test_rec:  dw test_map
+test_done: dd 0
 test_map:
 %include TEST_E820_MAP
 test_map_end:
@@ -385,6 +470,23 @@ print_hex32:                        ; EAX as 0x%08x
     loop .digit
     ret
 
+print_dec:                          ; EAX as unsigned decimal
+    xor cx, cx
+    mov ebx, 10
+.div:
+    xor edx, edx
+    div ebx
+    push dx
+    inc cx
+    test eax, eax
+    jnz .div
+.out:
+    pop ax
+    add al, '0'
+    call putc
+    loop .out
+    ret
+
 panic:                              ; SI: the reason
     call panic_begin
     mov si, empty
@@ -458,6 +560,10 @@ msg_no_ram_tail: db " (no usable E820 entries cover it)", 0
 msg_no_a20:      db "the A20 line stays masked (port 92h and int 15h AX=2401h failed): memory above 1 MiB is unreachable", 0
 msg_reserved:    db "an E820 entry that is not RAM, at ", 0
 msg_reserved_tail: db ", overlaps where the kernel goes (from 0x00100000)", 0
+msg_dropped:     db "e820: ", 0
+msg_dropped_mid: db " entries past the loader's limit of ", 0
+msg_dropped_tail: db " are not usable RAM: what they reserve is unknown", 0
+msg_endless:     db "e820: the BIOS memory map did not end within 65535 entries", 0
 empty:           db 0
 
 ; Pad to exactly STAGE2_SECTORS sectors; "TIMES value is negative" here means stage 2 outgrew them.

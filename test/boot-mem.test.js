@@ -1,14 +1,17 @@
 // The memory manager on real QEMU (TCG): boots the kernel at every size of issue #4 on pc and q35
 // and checks the contract lines (docs/architecture.md §4) with the independent oracle
 // test/oracle/memreport.js, plus selftest N = free - paging pages and `boot: ok`.
+// Then maps longer than the loader's table (256, 257 and 1,000 entries), served to the real stage 2
+// by its test-only build (-DTEST_E820_MAP): the loader's verdict, and the same verdict from
+// `npm run simulate`'s model of it, line for line.
 // Two QEMUs at a time: the sweet spot on these 2-core machines (docs/architecture.md §6).
 "use strict";
 const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { execFileSync } = require("child_process");
-const { ROOT } = require("../scripts/lib/build");
+const { execFileSync, spawnSync } = require("child_process");
+const { makeImage, ROOT } = require("../scripts/lib/build");
 const { kernelImage } = require("./lib/images");
 const { boot, expectExit, lines } = require("./lib/qemu");
 
@@ -89,6 +92,89 @@ describe("boot: memory manager on real QEMU, checked by the oracle", function ()
       assert.match(log.find((l) => l.startsWith("paging:")), /^paging: on cr3=0x[0-9a-f]{8} mapped=\d+ pages=\d+$/);
       assert.strictEqual(log[log.length - 1], "boot: ok");
       if (mem === "4G" || mem === "8G") assert.ok(log.some((l) => /4 GiB/.test(l)), "the memory above 4 GiB is said to be out of reach");
+    });
+  }
+});
+
+describe("mem: maps longer than the loader's table, on real QEMU and in the simulator", function () {
+  this.timeout(600000);
+  // test/sim/ is TypeScript: loaded here through the compiler's Node loader (mocha -r register).
+  require("../compiler/node/register");
+  const { simulate } = require("./sim/run.ts");
+  const { parseMap } = require("./sim/bios.ts");
+
+  const qemu128 = JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/e820/qemu-pc-128M.json"), "utf8"))
+    .map((e) => [BigInt(e.base), BigInt(e.length), e.type, 1]);
+  const M = 0x100000n;
+  // [base, length, type, repeat]: the real QEMU map first, so the machine has the RAM it describes.
+  const CASES = [
+    { name: "256", records: [...qemu128, [0xfffc0000n, 0x40000n, 2, 250]], ok: true },
+    { name: "257-usable", records: [...qemu128, [0xfffc0000n, 0x40000n, 2, 250], [16n * M, 16n * M, 1, 1]], ok: true,
+      line: "e820: 1 entries past the loader's limit of 256 dropped, 1 of them usable: up to 0x0000000001000000 bytes of RAM left unused" },
+    { name: "257-reserved", records: [...qemu128, [0xfffc0000n, 0x40000n, 2, 250], [4n * M, 0x1000n, 2, 1]], ok: false,
+      line: "panic: e820: 1 entries past the loader's limit of 256 are not usable RAM: what they reserve is unknown" },
+    { name: "1000-usable", records: [...qemu128, [M, 15n * M, 1, 994]], ok: true,
+      line: "e820: 744 entries past the loader's limit of 256 dropped, 744 of them usable: up to 0x00000002b9800000 bytes of RAM left unused" },
+    { name: "1000-reserved", records: [...qemu128, [M, 15n * M, 1, 990], [4n * M, 0x1000n, 2, 2], [0x7000000n, 0x2000n, 4, 2]], ok: false,
+      line: "panic: e820: 4 entries past the loader's limit of 256 are not usable RAM: what they reserve is unknown" },
+    // A BIOS that never says "last" (70,000 entries, more than stage 2's bound of 65,535 calls).
+    { name: "endless", records: [...qemu128, [M, 15n * M, 1, 70000]], ok: false, loaderOnly: true,
+      line: "panic: e820: the BIOS memory map did not end within 65535 entries" },
+  ];
+  const expand = (records) => records.flatMap(([base, length, type, n]) => Array.from({ length: n }, () => ({ base: "0x" + base.toString(16), length: "0x" + length.toString(16), type })));
+  let tmp;
+  let kernelEnd;
+  const results = new Map();
+
+  before(async function () {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-boot-long-"));
+    const kdir = path.join(ROOT, kernelImage().dir); // the shared kernel; only stage 2 differs
+    const nm = execFileSync("nm", [path.join(kdir, "kernel.elf")], { encoding: "utf8" });
+    kernelEnd = parseInt(/^([0-9a-f]+) \w __kernel_end$/m.exec(nm)[1], 16);
+    const jobs = CASES.map((c) => {
+      fs.writeFileSync(path.join(tmp, `${c.name}.inc`), c.records.map(([b, l, t, n]) => `E820 0x${b.toString(16)}, 0x${l.toString(16)}, ${t}, ${n}\n`).join(""));
+      const stage2 = path.join(tmp, `stage2-${c.name}.bin`);
+      const r = spawnSync("nasm", ["-f", "bin", "-Werror", `-I${tmp}/`, `-I${kdir}/`, "-Iboot/", `-DTEST_E820_MAP="${c.name}.inc"`, "boot/stage2.asm", "-o", stage2], { cwd: ROOT, encoding: "utf8" });
+      if (r.status !== 0) throw new Error(r.stderr);
+      const img = path.join(tmp, `${c.name}.img`);
+      makeImage({ stage1: path.join(kdir, "stage1.bin"), stage2, kernel: path.join(kdir, "kernel.bin"), out: img });
+      return () => boot(img, { machine: "pc", mem: "128M", cpu: "qemu32", timeout: 120000 });
+    });
+    (await twoAtATime(jobs)).forEach((r, i) => results.set(CASES[i].name, r));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  for (const c of CASES) {
+    const total = c.records.reduce((n, r) => n + r[3], 0);
+    const what = c.loaderOnly ? "stage 2 gives up on an endless map" : c.ok ? (c.line ? "boots, saying what was dropped" : "boots")
+      : "the loader refuses, naming the count and the limit";
+    it(`${total} entries (${c.name}): ${what}${c.loaderOnly ? "" : "; simulate agrees line for line"}`, () => {
+      const r = results.get(c.name);
+      if (r instanceof Error) throw r;
+      expectExit(r, c.ok ? undefined : 35);
+      const log = lines(r.serial);
+      if (c.loaderOnly) {
+        assert.deepStrictEqual(log, [c.line], "stage 2 stops before loading the kernel");
+        return;
+      }
+      const entries = expand(c.records);
+      assert.strictEqual(entries.length, total);
+      if (c.line) assert.ok(log.includes(c.line), `no line "${c.line}":\n${r.serial}`);
+      const problems = oracle.checkReport(r.serial, oracle.parseEntries(entries), { kernelEnd, maxEntries: 256 });
+      assert.deepStrictEqual(problems, [], `oracle: ${problems.join("; ")}\n--- serial ---\n${r.serial}`);
+      if (c.ok) {
+        assert.strictEqual(log.filter((l) => l.startsWith("e820: [mem ")).length, 256);
+        assert.strictEqual(log[log.length - 1], "boot: ok");
+      } else {
+        assert.deepStrictEqual(log, [c.line], "stage 2 stops before loading the kernel");
+      }
+      // The simulator gives the same verdict and the same memory lines for the same kernel end.
+      const sim = simulate(parseMap(entries), { kernelEnd, allocAll: true });
+      const mine = lines(sim.output).filter((l) => /^(e820|pat|mem|paging|selftest|panic): /.test(l) && !/^panic: at /.test(l));
+      const real = log.filter((l) => /^(e820|pat|mem|paging|selftest|panic): /.test(l) && !/^panic: at /.test(l));
+      // (paging:'s cr3 too: the directory is the first page the same bitmap hands out.)
+      assert.deepStrictEqual(mine, real);
+      assert.strictEqual(sim.exit === null, c.ok, sim.output);
     });
   }
 });

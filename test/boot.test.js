@@ -134,7 +134,7 @@ void kmain(uint32_t bi) {
       }
     });
 
-    it("fills the boot info; stores at most E820_MAX entries and counts the rest as dropped", async function () {
+    it("fills the boot info; stores at most E820_MAX entries; refuses dropped entries that may reserve memory", async function () {
       fs.writeFileSync(tmpFile("count.c"), `${C_PRELUDE}
 void kmain(uint32_t bi) {
   print("count "); printDec(load32(bi + ${BI.BI_E820_COUNT}));
@@ -152,8 +152,8 @@ void kmain(uint32_t bi) {
       const entries = expectedE820("qemu-pc-128M").length;
       assert.deepStrictEqual(lines(full.serial), [`count ${entries} dropped 0 magic ok start 1048576 drive 128`]);
 
-      // QEMU reports 6 entries; a stage 2 assembled with E820_MAX = 4 (still holding the 1 MiB entry,
-      // the 4th, so the kernel loads) must store 4 and count 2 dropped.
+      // QEMU reports 6 entries; a stage 2 assembled with E820_MAX = 4 keeps 4 and drops two reserved
+      // ones (0x7fe0000, 0xfffc0000): it cannot know what they reserve, so it refuses to load.
       const inc = path.join(dir, "boot-info.inc");
       fs.writeFileSync(inc, fs.readFileSync(inc, "utf8").replace(/^%define E820_MAX .*$/m, "%define E820_MAX 4"));
       const r = spawnSync("nasm", ["-f", "bin", `-I${dir}/`, "-Iboot/", "boot/stage2.asm", "-o", path.join(dir, "stage2-max4.bin")],
@@ -161,8 +161,9 @@ void kmain(uint32_t bi) {
       assert.strictEqual(r.status, 0, r.stderr);
       const small = tmpFile("count-max4.img");
       makeImage({ stage1: loader.stage1, stage2: path.join(dir, "stage2-max4.bin"), kernel: path.join(dir, "kernel.bin"), out: small });
-      const capped = expectExit(await boot(small, { machine: "pc", mem: "128M" }));
-      assert.deepStrictEqual(lines(capped.serial), [`count 4 dropped ${entries - 4} magic ok start 1048576 drive 128`]);
+      const capped = expectExit(await boot(small, { machine: "pc", mem: "128M" }), EXIT_FAILURE);
+      assert.deepStrictEqual(lines(capped.serial),
+        [`panic: e820: ${entries - 4} entries past the loader's limit of 4 are not usable RAM: what they reserve is unknown`]);
     });
 
     it("checks RAM at 1 MiB on maps QEMU never gives: split and overlapping RAM boot; a hole or a reserved entry there panics", async function () {
@@ -170,7 +171,7 @@ void kmain(uint32_t bi) {
       const dir = tmpFile("ran");
       build({ cSource: tmpFile("ran.c"), dir, log: null });
       const kernelEnd = fs.readFileSync(path.join(dir, "kernel.bin")).readUInt32LE(loaderLayout().KHDR_END);
-      const e = (base, length, type) => `    dq 0x${base.toString(16)}, 0x${length.toString(16)}\n    dd ${type}, 1\n`;
+      const e = (base, length, type) => `E820 0x${base.toString(16)}, 0x${length.toString(16)}, ${type}\n`;
       const M = 0x100000;
       const mid = M + 0x4000; // inside the kernel image
       assert.ok(kernelEnd > mid + 0x1000, `the test kernel ends at 0x${kernelEnd.toString(16)}`);

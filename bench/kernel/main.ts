@@ -12,7 +12,8 @@
 // harness.
 import { serialInit, println } from "../../kernel/arch/serial";
 import { peek32 } from "../../kernel/arch/phys";
-import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END, BI_E820_COUNT, BI_E820_ENTRIES } from "../../kernel/boot-info";
+import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END, BI_RUN_TABLE } from "../../kernel/boot-info";
+import { e820RunCount } from "../../kernel/mem/e820";
 import { memInit } from "../../kernel/mem/mem";
 import { pagesInit, tryGetNextPage, getNextPage, freePage, freePageCount } from "../../kernel/mem/pages";
 import { zeroPage } from "../../kernel/arch/phys";
@@ -89,12 +90,12 @@ export function tsKernelFirst(): u32 {
 export function tsKernelLast(): u32 {
   return patKernelLast();
 }
-/** Where the boot info keeps the raw E820 entries and their count (kernel/boot-info.ts). */
-export function tsE820EntriesOffset(): u32 {
-  return BI_E820_ENTRIES;
+/** Where the boot info keeps the run table's address (kernel/boot-info.ts), and its runs. */
+export function tsRunTableOffset(): u32 {
+  return BI_RUN_TABLE;
 }
-export function tsE820CountOffset(): u32 {
-  return BI_E820_COUNT;
+export function tsRunCount(): u32 {
+  return e820RunCount();
 }
 /** Clear bits of the bitmap, counted by a pass over it (independent of the allocator's counter). */
 export function tsPatCountFree(): u32 {

@@ -48,8 +48,8 @@ uint32_t tsKernelFirst(void);
 uint32_t tsKernelLast(void);
 uint32_t tsPatCountFree(void);
 uint32_t tsGetNextPage(void);
-uint32_t tsE820EntriesOffset(void);
-uint32_t tsE820CountOffset(void);
+uint32_t tsRunTableOffset(void);
+uint32_t tsRunCount(void);
 
 #define HELD_MAX (1u << 18)  /* 1 GiB of pages: enough for 99 % of a 1 GiB machine */
 #define PAIR_BATCHES 61
@@ -290,7 +290,7 @@ void kmain(uint32_t bootInfo) {
   uint32_t words = tsPatWords();
   if (words > REF_MAX_WORDS) bench_fail("bitmap larger than the reference's");
   ref_init(words, tsPatTop(), tsKernelFirst(), tsKernelLast(), tsPatFirst(), tsPatCount(),
-           bootInfo + tsE820EntriesOffset(), *(volatile uint32_t *)(bootInfo + tsE820CountOffset()));
+           *(volatile uint32_t *)(bootInfo + tsRunTableOffset()), tsRunCount());
   volatile uint32_t *pat = (volatile uint32_t *)tsPatBase();
   for (uint32_t w = 0; w < words; w++) pristine[w] = pat[w];
   reset_c();

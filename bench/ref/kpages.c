@@ -9,12 +9,11 @@
  *    is zeroed (rep stosl: gcc expands __builtin_memset so, as tsk's fill32 is; Linux's 32-bit
  *    string.h maps memset to __builtin_memset too).
  *  - free: alignment, range, double free (clear bit), then "not RAM" exactly as pat.ts's patIsRam:
- *    low 1 MiB, the kernel image, the PAT's own pages, then e820.ts's e820PageUsable, whose answer
- *    is cached for the last segment probed, a probe being one pass over the raw E820 entries in
- *    the boot info with e820.ts's sanitising rule (usable rounded in, other types rounded out).
- * The differences are the ones a C programmer would make: a plain `uint32_t *` bitmap instead of
- * volatile loads and stores through the arch layer, a struct for an E820 entry, 64-bit arithmetic
- * where e820.ts carries by hand.
+ *    low 1 MiB, the kernel image, the PAT's own pages, then e820.ts's e820PageUsable: the same
+ *    binary search over the same sanitised run table (pairs of u32 [first page, end page), sorted,
+ *    disjoint) that e820Init built in the kernel's .bss.
+ * The differences are the ones a C programmer would make: plain `uint32_t *` pointers for the
+ * bitmap and the run table instead of volatile loads and stores through the arch layer.
  *
  * State: a bitmap of its own (ref_bitmap, in .bss, room for 4 GiB), which the harness
  * (bench/ref/kbench.c) fills with a copy of the PAT as memInit left it, so both allocators start
@@ -23,31 +22,25 @@
 
 #define REF_MAX_WORDS 32768u /* 2^20 pages below 4 GiB / 32 */
 #define REF_LOW_PAGES 256u
-#define REF_PAGE_LIMIT 0x100000u
 
 static uint32_t ref_bitmap[REF_MAX_WORDS];
 static uint32_t ref_words, ref_top, ref_cursor, ref_free;
 static uint32_t ref_kernel_first, ref_kernel_last, ref_pat_first, ref_pat_count;
 
-struct ref_e820 { uint64_t base, length; uint32_t type, attrs; } __attribute__((packed));
-static const struct ref_e820 *ref_entries;
-static uint32_t ref_entry_count;
-static uint32_t ref_cache_lo = 1, ref_cache_hi = 0; /* e820PageUsable's cache (empty: lo > hi) */
-static int ref_cache_usable;
+static const uint32_t *ref_runs; /* e820.ts's run table: runs[2i] first page, runs[2i+1] end */
+static uint32_t ref_run_count;
 
 /* Set up from the geometry patInit chose; the bitmap contents are the harness's to copy. */
 static void ref_init(uint32_t words, uint32_t top, uint32_t kernel_first, uint32_t kernel_last,
-                     uint32_t pat_first, uint32_t pat_count, uint32_t entries, uint32_t count) {
+                     uint32_t pat_first, uint32_t pat_count, uint32_t runs, uint32_t run_count) {
   ref_words = words;
   ref_top = top;
   ref_kernel_first = kernel_first;
   ref_kernel_last = kernel_last;
   ref_pat_first = pat_first;
   ref_pat_count = pat_count;
-  ref_entries = (const struct ref_e820 *)entries;
-  ref_entry_count = count > 256 ? 256 : count;
-  ref_cache_lo = 1;
-  ref_cache_hi = 0;
+  ref_runs = (const uint32_t *)runs;
+  ref_run_count = run_count;
 }
 
 /* pagesInit: cursor 0, free = the clear bits. */
@@ -58,43 +51,15 @@ static void ref_pages_init(void) {
   ref_free = n;
 }
 
-/* e820.ts's probe: is page q usable, and the segment [lo, hi) of entry boundaries around it. */
-static int ref_probe(uint32_t q, uint32_t *seg_lo, uint32_t *seg_hi) {
-  uint32_t lo = 0, hi = REF_PAGE_LIMIT;
-  int in_usable = 0, in_other = 0;
-  for (uint32_t i = 0; i < ref_entry_count; i++) {
-    const struct ref_e820 *e = &ref_entries[i];
-    uint64_t end = e->base + e->length;
-    int carry = end < e->base;
-    if (e->length == 0 || (carry && end != 0)) continue; /* zero length, or wraps past 2^64 */
-    int usable = e->type == 1, high = carry || end >> 32;
-    uint32_t first, last;
-    if (usable) {
-      first = e->base >> 32 ? REF_PAGE_LIMIT : (uint32_t)((e->base + 0xfff) >> 12);
-      last = high ? REF_PAGE_LIMIT : (uint32_t)(end >> 12);
-    } else {
-      first = e->base >> 32 ? REF_PAGE_LIMIT : (uint32_t)(e->base >> 12);
-      last = high ? REF_PAGE_LIMIT : (uint32_t)((end + 0xfff) >> 12);
-    }
-    if (first >= last) continue;
-    if (first <= q) { if (first > lo) lo = first; }
-    else if (first < hi) hi = first;
-    if (last <= q) { if (last > lo) lo = last; }
-    else {
-      if (last < hi) hi = last;
-      if (first <= q) { if (usable) in_usable = 1; else in_other = 1; }
-    }
-  }
-  *seg_lo = lo;
-  *seg_hi = hi;
-  return in_usable && !in_other;
-}
-
+/* e820.ts's e820PageUsable: the first run whose end is above the page, then is it inside. */
 static int ref_page_usable(uint32_t page) {
-  if (page >= REF_PAGE_LIMIT) return 0;
-  if (page >= ref_cache_lo && page < ref_cache_hi) return ref_cache_usable;
-  ref_cache_usable = ref_probe(page, &ref_cache_lo, &ref_cache_hi);
-  return ref_cache_usable;
+  uint32_t lo = 0, hi = ref_run_count;
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) >> 1;
+    if (ref_runs[2 * mid + 1] <= page) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ref_run_count && ref_runs[2 * lo] <= page;
 }
 
 static int ref_is_ram(uint32_t page) {

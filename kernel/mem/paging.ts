@@ -1,40 +1,68 @@
-// Paging: one page directory and the page tables that identity-map [0x1000, top) with 4 KiB pages
-// (present, writable), every structure a page from getNextPage. Page 0 stays not-present so a null
-// dereference faults. The whole range below top is mapped, holes and reserved pages included: the
-// kernel still reaches the BIOS area, VGA text memory and its own boot info through it.
-import { poke32, enablePaging } from "../arch/phys";
+// Paging: one page directory and the page tables that identity-map, with 4 KiB pages (present,
+// writable), the memory the kernel uses and nothing else:
+//   - the sanitised usable runs (e820.ts's run table): all RAM, so every page the allocator hands
+//     out, the PAT and the paging structures themselves;
+//   - the boot info, which the kernel reads after paging is on (fault reports: the line table's
+//     address), whatever the map says of its pages;
+//   - the kernel image [1 MiB, kernel end), the run table in its .bss included (stage 2 checked
+//     it is RAM; mapped even where a map given to the simulator says otherwise).
+// Holes and reserved ranges between runs stay not-present, so a stray access there faults, and a
+// sparse machine (RAM just below 4 GiB, 32 MiB in all) spends tables only where it has RAM instead
+// of 1,025 pages for [0, 4 GiB). Page 0 stays not-present so a null dereference faults. Every
+// structure is a page from getNextPage; a table is taken the first time a page in its 4 MiB needs
+// mapping.
+import { peek32, poke32, enablePaging } from "../arch/phys";
 import { print, println, printDec, printHex32 } from "../arch/serial";
 import { getNextPage } from "./pages";
-import { patTop } from "./pat";
+import { patKernelFirst, patKernelLast } from "./pat";
+import { e820RunCount, e820RunFirst, e820RunEnd } from "./e820";
+import { BOOT_INFO_ADDR, BI_E820_ENTRIES, E820_MAX, E820_ENTRY_SIZE } from "../boot-info";
 
 const PRESENT_WRITABLE: u32 = 0x3;
-const ENTRIES: u32 = 1024;
+const PRESENT: u32 = 0x1;
+/** The boot info's pages: [BOOT_INFO_FIRST, BOOT_INFO_END). */
+const BOOT_INFO_FIRST: u32 = BOOT_INFO_ADDR >>> 12;
+const BOOT_INFO_END: u32 = u32(u32(BOOT_INFO_ADDR + BI_E820_ENTRIES + E820_MAX * E820_ENTRY_SIZE + 4095) >>> 12);
 
 let directory: u32 = 0;
 let tables: u32 = 0;
+let mapped: u32 = 0; // pages mapped
 
-/** Build the identity map of [0x1000, top) (patInit and pagesInit first), load CR3, set CR0.PG and
- *  CR0.WP, and print the `paging:` line. Panics `out of memory` if the tables do not fit. */
-export function pagingInit(): void {
-  const top: u32 = patTop();
-  directory = getNextPage();
-  tables = u32(u32(top + ENTRIES - 1) >>> 10);
-  for (let t: u32 = 0; t < tables; t = u32(t + 1)) {
-    const table: u32 = getNextPage(); // zeroed: entries past top stay not-present
-    const firstPage: u32 = u32(t * ENTRIES);
-    const left: u32 = u32(top - firstPage);
-    const count: u32 = left < ENTRIES ? left : ENTRIES;
-    // Page 0 (entry 0 of table 0) stays not-present.
-    for (let i: u32 = firstPage === 0 ? 1 : 0; i < count; i = u32(i + 1)) {
-      poke32(u32(table + i * 4), u32(u32(u32(firstPage + i) * 4096) | PRESENT_WRITABLE));
+/** Identity-map pages [from, to) (page 0 excepted), taking tables as needed; counts new pages. */
+function mapRange(from: u32, to: u32): void {
+  for (let page: u32 = from === 0 ? 1 : from; page < to; page = u32(page + 1)) {
+    const pdeAddr: u32 = u32(directory + (page >>> 10) * 4);
+    let pde: u32 = peek32(pdeAddr);
+    if ((pde & PRESENT) === 0) {
+      pde = u32(getNextPage() | PRESENT_WRITABLE); // zeroed: all its entries start not-present
+      poke32(pdeAddr, pde);
+      tables = u32(tables + 1);
     }
-    poke32(u32(directory + t * 4), u32(table | PRESENT_WRITABLE));
+    const pteAddr: u32 = u32((pde & 0xfffff000) + (page & 0x3ff) * 4);
+    if ((peek32(pteAddr) & PRESENT) === 0) {
+      poke32(pteAddr, u32(u32(page * 4096) | PRESENT_WRITABLE));
+      mapped = u32(mapped + 1);
+    }
+  }
+}
+
+/** Build the identity map (patInit and pagesInit first), load CR3, set CR0.PG and CR0.WP, and print
+ *  the `paging:` line. Panics `out of memory` if the tables do not fit. */
+export function pagingInit(): void {
+  tables = 0;
+  mapped = 0;
+  directory = getNextPage();
+  mapRange(BOOT_INFO_FIRST, BOOT_INFO_END);
+  mapRange(patKernelFirst(), patKernelLast());
+  const runs: u32 = e820RunCount();
+  for (let i: u32 = 0; i < runs; i = u32(i + 1)) {
+    mapRange(e820RunFirst(i), e820RunEnd(i));
   }
   enablePaging(directory);
   print("paging: on cr3=");
   printHex32(directory);
   print(" mapped=");
-  printDec(top > 0 ? u32(u32(top * 4096) - 4096) : 0);
+  printDec(u32(mapped * 4096));
   print(" pages=");
   printDec(pagingPages());
   println("");
@@ -48,4 +76,9 @@ export function pagingDirectory(): u32 {
 /** Pages the paging structures took from the allocator: the directory and the tables. */
 export function pagingPages(): u32 {
   return directory === 0 ? 0 : u32(tables + 1);
+}
+
+/** Pages identity-mapped. */
+export function pagingMappedPages(): u32 {
+  return mapped;
 }

@@ -2,7 +2,8 @@
 // top is the end of the highest usable page below 4 GiB. It owns the bitmap's placement, its
 // initial contents and the "which pages are the allocator's to hand out" question.
 //
-// Built by starting all-used and clearing only the sanitised usable runs (e820.ts), then marking
+// Built by starting all-used and clearing only the sanitised usable runs (e820.ts's run table, the
+// only map this module reads), then marking
 // the low 1 MiB, the kernel image and the bitmap itself used again. Starting all-free instead (as
 // the seed did) would hand out the holes between entries. The bitmap is a whole number of 32-bit
 // words (the allocator scans a word at a time); the bits past `top` in the last word stay set.
@@ -13,7 +14,7 @@ import { peek32, poke32, fillWords } from "../arch/phys";
 import { print, println, printDec, printHex32 } from "../arch/serial";
 import { panic } from "../panic";
 import { KERNEL_BASE } from "../boot-info";
-import { e820NextRun, e820RunEnd, e820PageUsable, NO_PAGE } from "./e820";
+import { e820RunCount, e820RunFirst, e820RunEnd, e820PageUsable } from "./e820";
 
 /** Pages below 1 MiB: BIOS, boot info, loader; never handed out. */
 const LOW_PAGES: u32 = 256;
@@ -78,18 +79,18 @@ export function patInit(kernelEnd: u32): void {
   }
 
   // Pass 1: the counts of the mem: line, and top.
+  const runs: u32 = e820RunCount();
   let usablePages: u32 = 0;
   let lowPages: u32 = 0;
   let kernelPages: u32 = 0;
   top = 0;
-  let s: u32 = e820NextRun(0);
-  while (s !== NO_PAGE) {
-    const e: u32 = e820RunEnd();
+  for (let i: u32 = 0; i < runs; i = u32(i + 1)) {
+    const s: u32 = e820RunFirst(i);
+    const e: u32 = e820RunEnd(i);
     usablePages = u32(usablePages + e - s);
     lowPages = u32(lowPages + overlap(s, e, 0, LOW_PAGES));
     kernelPages = u32(kernelPages + overlap(s, e, kernelFirst, kernelLast));
     top = e;
-    s = e820NextRun(e);
   }
   words = u32((top + 31) >>> 5);
   patCount = u32(u32(words + 1023) >>> 10);
@@ -97,19 +98,19 @@ export function patInit(kernelEnd: u32): void {
   // Pass 2: the first run above 1 MiB with room for the bitmap outside the kernel.
   let anyHigh: boolean = false;
   let found: boolean = false;
-  s = e820NextRun(LOW_PAGES);
-  while (s !== NO_PAGE && !found) {
-    const e: u32 = e820RunEnd();
-    anyHigh = true;
-    let cand: u32 = s < LOW_PAGES ? LOW_PAGES : s;
-    if (cand < kernelLast && u32(cand + patCount) > kernelFirst) {
-      cand = kernelLast;
-    }
-    if (u32(cand + patCount) <= e) {
-      patFirst = cand;
-      found = true;
-    } else {
-      s = e820NextRun(e);
+  for (let i: u32 = 0; i < runs && !found; i = u32(i + 1)) {
+    const s: u32 = e820RunFirst(i);
+    const e: u32 = e820RunEnd(i);
+    if (e > LOW_PAGES) {
+      anyHigh = true;
+      let cand: u32 = s < LOW_PAGES ? LOW_PAGES : s;
+      if (cand < kernelLast && u32(cand + patCount) > kernelFirst) {
+        cand = kernelLast;
+      }
+      if (u32(cand + patCount) <= e) {
+        patFirst = cand;
+        found = true;
+      }
     }
   }
   if (!found) {
@@ -122,11 +123,8 @@ export function patInit(kernelEnd: u32): void {
 
   // Pass 3: all used, then free the usable runs, then take back what is not ours to hand out.
   fillWords(bitmap, ALL_USED, words);
-  s = e820NextRun(0);
-  while (s !== NO_PAGE) {
-    const e: u32 = e820RunEnd();
-    markRange(s, e, false);
-    s = e820NextRun(e);
+  for (let i: u32 = 0; i < runs; i = u32(i + 1)) {
+    markRange(e820RunFirst(i), e820RunEnd(i), false);
   }
   markRange(0, LOW_PAGES < top ? LOW_PAGES : top, true);
   markRange(kernelFirst, kernelLast < top ? kernelLast : top, true);

@@ -39,5 +39,34 @@ const oddEntry: fc.Arbitrary<E820Entry> = fc.oneof(
 );
 
 export const mapArb = fc.array(fc.oneof({ arbitrary: smallEntry, weight: 10 }, { arbitrary: oddEntry, weight: 1 }), { maxLength: 12 });
-export const kernelEndArb = fc.oneof(fc.constant(0), fc.integer({ min: 0x100000, max: 0x300000 }));
+/** A kernel image's end: at least one page (its .bss holds the run table, kernel/arch/entry.asm). */
+export const kernelEndArb = fc.integer({ min: 0x101000, max: 0x300000 });
 
+
+/** Maps longer than the loader's table (E820_MAX = 256): a short random map, filler up to around
+ *  the limit (zero-length, duplicates of the map's own usable entries, reserved high), then a tail
+ *  past it that often reserves pages inside the usable RAM of the entries kept. */
+export const longMapArb: fc.Arbitrary<E820Entry[]> = fc
+  .record({
+    head: fc.array(smallEntry, { minLength: 1, maxLength: 8 }),
+    filler: fc.integer({ min: 240, max: 300 }),
+    fillKind: fc.constantFrom("zero", "dup", "high"),
+    tail: fc.array(
+      fc.oneof(
+        smallEntry,
+        // A reserved page or range inside the low 12 MiB, where the head's RAM is.
+        fc.record({ page: fc.integer({ min: 0, max: 3071 }), pages: fc.integer({ min: 1, max: 64 }), type: fc.constantFrom(2, 3, 4, 5, 7) })
+          .map((r) => ({ base: BigInt(r.page * 4096), length: BigInt(r.pages * 4096), type: r.type })),
+      ),
+      { maxLength: 6 },
+    ),
+  })
+  .map(({ head, filler, fillKind, tail }) => {
+    const fill: E820Entry[] = [];
+    for (let i = 0; i < filler; i++) {
+      if (fillKind === "zero") fill.push({ base: BigInt(i * 4096), length: 0n, type: 2 });
+      else if (fillKind === "dup") fill.push({ ...head[i % head.length] });
+      else fill.push({ base: 0xfffc0000n, length: 0x40000n, type: 2 });
+    }
+    return [...head, ...fill, ...tail];
+  });

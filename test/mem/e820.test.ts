@@ -34,7 +34,7 @@ function check(entries: E820Entry[], opts: SimOptions = {}) {
     r.output,
   );
   assert.strictEqual(mem.free, mem.usable - mem.low - mem.kernel - mem.pat);
-  assert.deepStrictEqual(memreportBatch([{ entries: entries.slice(0, 256), output: r.output, kernelEnd }]), [[]], r.output);
+  assert.deepStrictEqual(memreportBatch([{ entries, output: r.output, kernelEnd, maxEntries: 256 }]), [[]], r.output);
   return { ...r, layout, mem, pat };
 }
 
@@ -165,16 +165,16 @@ describe("mem: e820 sanitising rules", function () {
     assert.strictEqual(lines(r.output, "e820: [mem ").length, 200);
   });
 
-  it("more than 256 entries: the first 256 are used, the dropped count is reported", function () {
+  it("more than 256 entries, the dropped ones usable: the first 256 are used, what was dropped is said", function () {
     const rows: Array<[number, number, number]> = [...base, [MiB, MiB, 1]];
     for (let i = 0; i < 296; i++) rows.push([4 * MiB + i * 0x10000, 0x8000, 1]);
     const r = check(map(...rows));
-    assert.match(r.output, /^e820: 44 more entries dropped: the boot info holds 256$/m);
+    assert.match(r.output, /^e820: 44 entries past the loader's limit of 256 dropped, 44 of them usable: up to 0x0000000000160000 bytes of RAM left unused$/m);
     assert.strictEqual(lines(r.output, "e820: [mem ").length, 256);
   });
 
   it("a boot info claiming more than 256 entries is read as 256, and says so", function () {
-    const r = check(map(...base, [MiB, 15 * MiB, 1]), { count: 1000, dropped: 0 });
+    const r = check(map(...base, [MiB, 15 * MiB, 1]), { count: 1000 });
     assert.match(r.output, /^e820: the boot info claims 1000 entries; reading the first 256$/m);
   });
 
@@ -184,6 +184,25 @@ describe("mem: e820 sanitising rules", function () {
     assert.strictEqual(r.pat.base, 16 * MiB);
     const s = check(map(...base, [MiB, 0x100000, 1], [16 * MiB, 3 * GiB - 16 * MiB, 1]), { kernelEnd: 0x180000 });
     assert.strictEqual(s.pat.base, 0x180000);
+  });
+});
+
+describe("mem: e820's run table", function () {
+  it("is built once: with the raw entries wiped after init, the allocator, frees and the self-test are unchanged", function () {
+    const { BOOT_INFO_ADDR, BI_E820_ENTRIES, E820_ENTRY_SIZE } = require("../../kernel/boot-info");
+    const { pagingInit } = require("../../kernel/mem/paging");
+    const { selftestRun } = require("../../kernel/mem/selftest");
+    const entries = map(...base, [MiB, 15 * MiB, 1], [4 * MiB, 0x1000, 2]);
+    const want = simulate(entries, { kernelEnd: KEND, allocAll: true }).output;
+    const r = simulate(entries, { kernelEnd: KEND });
+    for (let a = BOOT_INFO_ADDR + BI_E820_ENTRIES; a < BOOT_INFO_ADDR + BI_E820_ENTRIES + entries.length * E820_ENTRY_SIZE; a += 4) {
+      r.machine.poke32(a, 0xffffffff);
+    }
+    assert.strictEqual(freePage(4 * MiB), FREE_NOT_RAM);
+    assert.ok(!e820PageUsable(0x400) && e820PageUsable(0x3ff) && e820PageUsable(0x401));
+    pagingInit();
+    selftestRun();
+    assert.strictEqual(r.machine.serialText(), want);
   });
 });
 

@@ -16,11 +16,13 @@ export interface ReportCase {
   entries: E820Entry[];
   output: string;
   kernelEnd: number;
+  /** The loader's table size, when the map may be longer (the oracle then applies its verdict). */
+  maxEntries?: number;
 }
 
 /** The oracle's problems for each case (empty list = agrees). */
 export function memreportBatch(cases: ReportCase[]): string[][] {
-  return cases.map((c) => oracle.checkReport(c.output, oracle.parseEntries(JSON.parse(mapToJson(c.entries))), { kernelEnd: c.kernelEnd }));
+  return cases.map((c) => oracle.checkReport(c.output, oracle.parseEntries(JSON.parse(mapToJson(c.entries))), { kernelEnd: c.kernelEnd, maxEntries: c.maxEntries }));
 }
 
 /** Run the oracle's command line on a map and a log, as a user would. */
@@ -87,4 +89,20 @@ export function allocatable(layout: Layout, p: number, inUsable: (p: number) => 
 /** Entries from compact tuples: [base, length, type] with numbers or bigints. */
 export function map(...rows: Array<[number | bigint, number | bigint, number]>): E820Entry[] {
   return rows.map(([b, l, t]) => ({ base: BigInt(b), length: BigInt(l), type: t }));
+}
+
+/** What paging must build, counted page by page (the kernel walks runs, the oracle merges
+ *  intervals): pages mapped (usable, the boot info's pages 1-2, the kernel image; never page 0) and
+ *  paging pages (one table per 4 MiB touched, plus the directory). */
+export function expectedPaging(layout: Layout, inUsable: (p: number) => boolean): { mapped: number; pages: number } {
+  const regions = new Set<number>();
+  let mapped = 0;
+  const end = Math.max(layout.top, layout.kernelLast, 3);
+  for (let p = 1; p < end; p++) {
+    if (inUsable(p) || p < 3 || (p >= layout.kernelFirst && p < layout.kernelLast)) {
+      mapped++;
+      regions.add(p >>> 10);
+    }
+  }
+  return { mapped, pages: regions.size + 1 };
 }

@@ -18,6 +18,7 @@ import {
 } from "../../kernel/mem/pages";
 import { patBase, patWords, patTop, patFirstPage, patPageCount } from "../../kernel/mem/pat";
 import { pagingInit, pagingDirectory, pagingPages } from "../../kernel/mem/paging";
+import { selftestRun } from "../../kernel/mem/selftest";
 
 const MiB = 0x100000;
 const low: Array<[number, number, number]> = [
@@ -137,7 +138,7 @@ describe("mem: page allocator", function () {
 });
 
 describe("mem: paging", function () {
-  it("identity-maps [0x1000, top), page 0 and everything past top not present; CR3, CR0.PG|WP", function () {
+  it("identity-maps the RAM runs, the boot info and the kernel; page 0, holes and everything past top not present; CR3, CR0.PG|WP", function () {
     const m = boot(map(...low, [MiB, 4 * MiB, 1], [6 * MiB, 0x2ff000, 1], [0xfec00000, 0x1000, 2]));
     const free = freePageCount();
     pagingInit();
@@ -147,18 +148,35 @@ describe("mem: paging", function () {
     assert.strictEqual(freePageCount(), free - pagingPages());
     assert.strictEqual(m.readCr(3), pagingDirectory());
     assert.strictEqual((m.readCr(0) & 0x80010000) >>> 0, 0x80010000);
-    assert.match(m.serialText(), /\npaging: on cr3=0x[0-9a-f]{8} mapped=9428992 pages=4\n$/);
+    // [0x1000, 0x9f000) + [1 MiB, 5 MiB) + [6 MiB, 0x8ff000): 0x9e + 0x400 + 0x2ff pages.
+    assert.match(m.serialText(), /\npaging: on cr3=0x[0-9a-f]{8} mapped=7983104 pages=4\n$/);
     assert.strictEqual(m.translate(0), null);
     assert.strictEqual(m.translate(0xfff), null);
-    for (const a of [0x1000, 0x9f123, 0xb8000, 0x100000, 0x512345, 0x8fefff]) assert.strictEqual(m.translate(a), a);
+    for (const a of [0x1000, 0x9e123, 0x100000, 0x4fffff, 0x600000, 0x8fefff]) assert.strictEqual(m.translate(a), a);
+    for (const a of [0x9f000, 0xb8000, 0xff000, 0x500000, 0x5fffff]) assert.strictEqual(m.translate(a), null, `hole 0x${a.toString(16)}`);
     assert.strictEqual(m.translate(0x8ff000), null);
     assert.strictEqual(m.translate(0xc00000), null);
     assert.strictEqual(m.translate(0xfec00000), null);
   });
 
+  it("a sparse map with RAM just below 4 GiB: tables only where RAM is (was 1,025 pages)", function () {
+    // 31 MiB from 1 MiB, and 1 MiB just below 4 GiB: a 128 KiB bitmap, 8 + 1 tables + directory.
+    const m = boot(map(...low, [MiB, 31 * MiB, 1], [0xfff00000, MiB, 1]), 0x101000);
+    pagingInit();
+    assert.strictEqual(pagingPages(), 1 + 8 + 1);
+    assert.match(m.serialText(), /\npaging: on cr3=0x[0-9a-f]{8} mapped=\d+ pages=10\n$/);
+    assert.strictEqual(m.translate(0xfff00123), 0xfff00123);
+    assert.strictEqual(m.translate(0x2000000), null);
+    assert.strictEqual(m.translate(0xc0000000), null);
+    // And the machine boots to the end: the self-test takes and checks every free page.
+    selftestRun();
+    assert.match(m.serialText(), /\nselftest: alloc-all \d+ pages ok\n$/);
+  });
+
   it("panics `out of memory` when the tables do not fit", function () {
-    // 30 pages above the kernel: 24 for a 3 GiB bitmap, 6 left; 769 needed for the tables.
-    const m = boot(map(...low, [MiB, 30 * 4096, 1], [0xbffff000, 0x1000, 1]), MiB);
+    // 33 pages above the kernel, 32 of them for a 4 GiB bitmap, and the last page below 4 GiB: two
+    // free pages; three needed (the directory, the tables for 0-4 MiB and for the top 4 MiB).
+    const m = boot(map(...low, [MiB + 0x1000, 33 * 4096, 1], [0xfffff000, 0x1000, 1]), 0x101000);
     assert.throws(() => pagingInit(), /debug-exit 0x11/);
     assert.match(m.serialText(), /\npanic: out of memory\n$/);
   });

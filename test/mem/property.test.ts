@@ -3,11 +3,11 @@
 // independently (test/sim/bios.ts usableRanges, helpers.ts expectedLayout).
 import * as assert from "assert";
 import fc from "fast-check";
-import { E820Entry, inRanges, pagesIn } from "../sim/bios";
-import { mapArb, kernelEndArb } from "./arbitraries";
+import { E820Entry, inRanges, pagesIn, loaderVerdict, usableRanges } from "../sim/bios";
+import { mapArb, kernelEndArb, longMapArb } from "./arbitraries";
 import { simulate } from "../sim/run";
 import { SimMachine } from "../sim/machine";
-import { expectedLayout, allocatable, fields, memreportBatch, ReportCase, Layout } from "./helpers";
+import { expectedLayout, expectedPaging, allocatable, fields, memreportBatch, ReportCase, Layout } from "./helpers";
 import {
   tryGetNextPage,
   freePage,
@@ -227,20 +227,53 @@ describe("mem: properties over random maps", function () {
           return;
         }
         const mem = fields(r.output, "mem")!;
-        if (mem.free < 1 + Math.ceil(layout.top / 1024)) {
+        const want = expectedPaging(layout, (p) => inRanges(layout.ranges, p));
+        if (mem.free < want.pages) {
           assert.match(r.output, /\npanic: out of memory\n$/); // no room for the page tables
           return;
         }
         assert.strictEqual(r.exit, null, r.output);
         const paging = fields(r.output, "paging")!;
-        assert.strictEqual(paging.pages, 1 + Math.ceil(layout.top / 1024));
-        assert.strictEqual(paging.mapped, (layout.top - 1) * 4096);
+        assert.strictEqual(paging.pages, want.pages);
+        assert.strictEqual(paging.mapped, want.mapped * 4096);
         const n = Number(/^selftest: alloc-all (\d+) pages ok$/m.exec(r.output)![1]);
         assert.strictEqual(n, mem.free - paging.pages);
         assert.strictEqual(r.machine.translate(0), null);
         assert.strictEqual(r.machine.translate((layout.top - 1) * 4096 + 5), (layout.top - 1) * 4096 + 5);
+        // Holes fault: every page below top that is neither RAM nor the kernel's is not present.
+        for (let p = 3; p < layout.top; p++) {
+          const kernel = p >= layout.kernelFirst && p < layout.kernelLast;
+          if (!kernel && !inRanges(layout.ranges, p)) assert.strictEqual(r.machine.translate(p * 4096), null, `page 0x${p.toString(16)}`);
+        }
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it("maps of any length: no page any entry reserves (dropped ones included) is ever written or handed out", function () {
+    fc.assert(
+      fc.property(longMapArb, kernelEndArb, (entries, kernelEnd) => {
+        // simulate() stops the machine on a write outside usableRanges(entries): RAM by the rule
+        // applied to EVERY entry, so a page a dropped entry reserves is never writable. The
+        // self-test signs every page it takes, so a reserved page handed out would be written too.
+        const r = simulate(entries, { kernelEnd, allocAll: true });
+        assert.ok(!r.exit || r.exit.reason === "debug-exit", `stopped: ${r.exit && r.exit.message}\n${r.output}`);
+        const verdict = loaderVerdict(entries);
+        if (verdict !== null) {
+          // Something past the limit may reserve memory: the loader's verdict, nothing built.
+          assert.ok(r.exit && r.exit.code === 0x11, r.output);
+          assert.strictEqual(r.output, verdict + "\n");
+          return;
+        }
+        const layout = expectedLayout(entries.slice(0, 256), kernelEnd);
+        if (r.exit) return; // no room for the PAT or the tables: a panic, already checked elsewhere
+        const all = usableRanges(entries);
+        for (let p = 0; p < layout.top; p++) {
+          if (!inRanges(all, p)) assert.ok(!inRanges(layout.ranges, p), `page 0x${p.toString(16)} reserved by a dropped entry is usable`);
+        }
+        assert.deepStrictEqual(memreportBatch([{ entries, output: r.output, kernelEnd, maxEntries: 256 }]), [[]], r.output);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -10,11 +10,18 @@
 //                  clipped at 4 GiB
 //   low = |usable ∩ [0, 256)|     kernel = |usable ∩ [256, ⌈kernelEnd/4K⌉)|
 //   top = end of the last usable interval; the PAT covers pages [0, top)
+//   paging maps   usable ∪ boot info [1, 3) ∪ kernel image [256, ⌈kernelEnd/4K⌉), minus page 0;
+//                 its tables = the 4 MiB regions those pages touch, plus one directory
+//
+// Maps longer than the loader's table (--max-entries N, N = 256 for the real loader): the entries
+// past N are dropped; if any of them is not usable, not empty and starts below 4 GiB, the verdict
+// is the loader's `panic: e820: <count> entries past the loader's limit of N are not usable RAM:
+// what they reserve is unknown` and no memory report; otherwise the first N entries are checked,
+// plus the line saying how many entries were dropped and how many bytes of usable RAM they held.
 //
 // Usage: node test/oracle/memreport.js MAP.json LOG [--kernel-end 0xADDR] [--max-entries N]
 //   prints each problem, then "ok" or "N problem(s)"; exit 0 when the log holds for the map.
-// --max-entries (default: no limit) keeps only the first N entries, as a loader with a bounded
-// table would (docs/architecture.md §3 says what the loader does with longer maps).
+// --max-entries (default: no limit) applies the loader's verdict above (docs/architecture.md §3).
 "use strict";
 const fs = require("fs");
 
@@ -22,6 +29,11 @@ const PAGE = 4096n;
 const FOUR_G_PAGES = 1n << 20n;
 const TWO64 = 1n << 64n;
 const LOW_PAGES = 256n;
+const FOUR_G = 1n << 32n;
+const U64 = TWO64 - 1n;
+/** Pages of the boot info (0x1000-0x2fff), which paging maps whatever the map says. */
+const BOOT_INFO_PAGES = [1n, 3n];
+const hex64 = (v) => "0x" + v.toString(16).padStart(16, "0");
 
 /** Entries as {base, length, type} bigints from the fixture JSON (hex strings or safe integers). */
 function parseEntries(rows) {
@@ -104,8 +116,44 @@ function lineFields(text, prefix) {
   return out;
 }
 
-/** Problems with LOG's pat:/mem:/selftest: lines for the map (an empty list means they hold). */
-function checkReport(text, entries, { kernelEnd } = {}) {
+/** The loader's verdict for a map longer than `max` entries: {panic} (the line the boot must stop
+ *  with), or {dropped} (the line saying what was dropped) with the entries kept. */
+function loaderVerdict(entries, max) {
+  if (max === undefined || entries.length <= max) return { kept: entries };
+  const rest = entries.slice(max);
+  const other = rest.filter((e) => e.type !== 1 && e.length > 0n && e.base < FOUR_G).length;
+  if (other) return { panic: `panic: e820: ${other} entries past the loader's limit of ${max} are not usable RAM: what they reserve is unknown` };
+  const usable = rest.filter((e) => e.type === 1);
+  let bytes = usable.reduce((n, e) => n + e.length, 0n);
+  if (bytes > U64) bytes = U64;
+  return {
+    kept: entries.slice(0, max),
+    dropped: `e820: ${rest.length} entries past the loader's limit of ${max} dropped, ${usable.length} of them usable: up to ${hex64(bytes)} bytes of RAM left unused`,
+  };
+}
+
+/** What paging must map for a map and a kernel end: {mapped} pages and {tables} (directory
+ *  included). */
+function expectedPaging(usable, kernelEnd) {
+  const kernelPages = (BigInt(kernelEnd) + PAGE - 1n) / PAGE;
+  const mapped = subtract(union([...usable.map(([a, b]) => [a, b]), BOOT_INFO_PAGES, [LOW_PAGES, kernelPages]]), [[0n, 1n]]);
+  const regions = union(mapped.map(([a, b]) => [a >> 10n, ((b - 1n) >> 10n) + 1n]));
+  return { mapped: Number(size(mapped)), tables: Number(size(regions)) + 1 };
+}
+
+/** Problems with LOG's pat:/mem:/paging:/selftest: lines for the map (an empty list means they
+ *  hold). maxEntries: the loader's table size (see the header). */
+function checkReport(text, allEntries, { kernelEnd, maxEntries } = {}) {
+  const verdict = loaderVerdict(allEntries, maxEntries);
+  const logLines = text.split(/\r?\n/);
+  if (verdict.panic) {
+    const problems = [];
+    if (!logLines.includes(verdict.panic)) problems.push(`no line "${verdict.panic}"`);
+    if (logLines.some((l) => /^(pat|mem|paging|selftest|boot):/.test(l))) problems.push("a memory report after the loader's verdict");
+    return problems;
+  }
+  const entries = verdict.kept;
+  if (verdict.dropped && !logLines.includes(verdict.dropped)) return [`no line "${verdict.dropped}"`];
   const want = expectedReport(entries, kernelEnd);
   const problems = [];
   const mem = lineFields(text, "mem");
@@ -133,6 +181,11 @@ function checkReport(text, entries, { kernelEnd } = {}) {
   if (selftest && paging && Number(selftest[1]) !== n("free") - Number(paging.pages)) {
     problems.push(`selftest alloc-all ${selftest[1]} != free ${mem.free} - paging pages ${paging.pages}`);
   }
+  if (paging && kernelEnd !== undefined) {
+    const p = expectedPaging(want.intervals, kernelEnd);
+    if (Number(paging.mapped) !== p.mapped * 4096) problems.push(`paging mapped=${paging.mapped} want ${p.mapped * 4096}`);
+    if (Number(paging.pages) !== p.tables) problems.push(`paging pages=${paging.pages} want ${p.tables}`);
+  }
   return problems;
 }
 
@@ -152,15 +205,18 @@ function main(argv) {
     process.stderr.write("usage: node test/oracle/memreport.js MAP.json LOG [--kernel-end 0xADDR] [--max-entries N]\n");
     return 2;
   }
-  let entries = parseEntries(JSON.parse(fs.readFileSync(args[0], "utf8")));
-  if (maxEntries !== undefined) entries = entries.slice(0, Number(maxEntries));
-  const problems = checkReport(fs.readFileSync(args[1], "utf8"), entries, { kernelEnd: kernelEnd === undefined ? undefined : Number(kernelEnd) });
+  const entries = parseEntries(JSON.parse(fs.readFileSync(args[0], "utf8")));
+  if (maxEntries !== undefined && !/^\d+$/.test(maxEntries)) throw new Error(`--max-entries: not a count: ${maxEntries}`);
+  const problems = checkReport(fs.readFileSync(args[1], "utf8"), entries, {
+    kernelEnd: kernelEnd === undefined ? undefined : Number(kernelEnd),
+    maxEntries: maxEntries === undefined ? undefined : Number(maxEntries),
+  });
   for (const p of problems) console.log(p);
   console.log(problems.length ? `${problems.length} problem(s)` : "ok");
   return problems.length ? 1 : 0;
 }
 
-module.exports = { parseEntries, usableIntervals, expectedReport, checkReport };
+module.exports = { parseEntries, usableIntervals, expectedReport, expectedPaging, loaderVerdict, checkReport };
 if (require.main === module) {
   try {
     process.exitCode = main(process.argv.slice(2));

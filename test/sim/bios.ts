@@ -3,15 +3,22 @@
 // kernel/boot-info.ts, and an independent model of the sanitised map to check the kernel against.
 import * as fs from "fs";
 import type { SimMachine } from "./machine";
+import { parseJsonStrict } from "./json";
 import {
   BOOT_INFO_ADDR,
   BOOT_INFO_MAGIC,
   BI_MAGIC,
   BI_E820_COUNT,
   BI_E820_DROPPED,
+  BI_E820_DROPPED_USABLE,
+  BI_E820_DROPPED_BYTES_LO,
+  BI_E820_DROPPED_BYTES_HI,
+  BI_E820_DROPPED_OTHER,
   BI_KERNEL_START,
   BI_KERNEL_END,
   BI_BOOT_DRIVE,
+  BI_RUN_TABLE,
+  RUN_TABLE_MAX,
   BI_E820_ENTRIES,
   E820_ENTRY_SIZE,
   E820_BASE_LO,
@@ -57,6 +64,8 @@ export function parseMap(rows: unknown): E820Entry[] {
     if (typeof r !== "object" || r === null) throw new Error(`${where}: expected an object {"base", "length", "type"}`);
     const e = r as Record<string, unknown>;
     for (const k of ["base", "length", "type"]) if (!(k in e)) throw new Error(`${where}: "${k}" is missing`);
+    const unknown = Object.keys(e).filter((k) => !["base", "length", "type"].includes(k));
+    if (unknown.length) throw new Error(`${where}: unknown field${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")} (an entry has "base", "length" and "type")`);
     const base = toBig(e.base, `${where}.base`);
     const length = toBig(e.length, `${where}.length`);
     if (base > U64 || length > U64) throw new Error(`${where}: base and length must fit 64 bits`);
@@ -68,28 +77,67 @@ export function parseMap(rows: unknown): E820Entry[] {
   });
 }
 
+/** Read a map file; errors name the file, and the line and column for JSON syntax. */
 export function loadMapFile(file: string): E820Entry[] {
-  return parseMap(JSON.parse(fs.readFileSync(file, "utf8")));
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`${file}: cannot read: ${(e as Error).message}`);
+  }
+  try {
+    return parseMap(parseJsonStrict(text));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
 }
 
 export interface BootInfoOptions {
   kernelEnd?: number;
-  /** The loader's dropped count; default: entries beyond E820_MAX. */
-  dropped?: number;
   /** Override the stored count (to test a corrupt boot info). */
   count?: number;
 }
+
+/** What stage 2 makes of the entries past E820_MAX (boot/stage2.asm read_e820): all of them
+ *  counted, the usable ones with their bytes (saturating at 2^64 - 1), and any other one that is
+ *  not empty and starts below 4 GiB as a danger (then stage 2 refuses to load the kernel). */
+export function droppedSummary(entries: E820Entry[]): { dropped: number; usable: number; bytes: bigint; other: number } {
+  const rest = entries.slice(E820_MAX);
+  const usable = rest.filter((e) => e.type === 1);
+  const bytes = usable.reduce((n, e) => n + e.length, 0n);
+  const other = rest.filter((e) => e.type !== 1 && e.length > 0n && e.base < 1n << 32n).length;
+  return { dropped: rest.length, usable: usable.length, bytes: bytes > U64 ? U64 : bytes, other };
+}
+
+/** The line stage 2 prints (and e820Init, given such a boot info) when dropped entries may reserve
+ *  memory; null when the map is safe to boot. */
+export function loaderVerdict(entries: E820Entry[]): string | null {
+  const { other } = droppedSummary(entries);
+  return other === 0 ? null : `panic: e820: ${other} entries past the loader's limit of ${E820_MAX} are not usable RAM: what they reserve is unknown`;
+}
+
+/** Where the simulated entry stub puts the kernel's run table (kernel/arch/entry.asm puts it in the
+ *  image's .bss): the first bytes of the kernel image, which must therefore end at or after
+ *  KERNEL_MIN_END. */
+export const RUN_TABLE_ADDR_SIM = KERNEL_BASE;
+export const KERNEL_MIN_END = KERNEL_BASE + RUN_TABLE_MAX * 8;
 
 /** Write a boot info for `entries` at BOOT_INFO_ADDR, as stage 2 and the entry stub would. */
 export function writeBootInfo(m: SimMachine, entries: E820Entry[], opts: BootInfoOptions = {}): void {
   const bi = BOOT_INFO_ADDR;
   const stored = Math.min(entries.length, E820_MAX);
+  const d = droppedSummary(entries);
   m.poke32(bi + BI_MAGIC, BOOT_INFO_MAGIC);
   m.poke32(bi + BI_E820_COUNT, opts.count ?? stored);
-  m.poke32(bi + BI_E820_DROPPED, opts.dropped ?? entries.length - stored);
+  m.poke32(bi + BI_E820_DROPPED, d.dropped);
+  m.poke32(bi + BI_E820_DROPPED_USABLE, d.usable);
+  m.poke32(bi + BI_E820_DROPPED_BYTES_LO, Number(d.bytes & 0xffffffffn));
+  m.poke32(bi + BI_E820_DROPPED_BYTES_HI, Number(d.bytes >> 32n));
+  m.poke32(bi + BI_E820_DROPPED_OTHER, d.other);
   m.poke32(bi + BI_KERNEL_START, KERNEL_BASE);
   m.poke32(bi + BI_KERNEL_END, opts.kernelEnd ?? 0x200000);
   m.poke32(bi + BI_BOOT_DRIVE, 0x80);
+  m.poke32(bi + BI_RUN_TABLE, RUN_TABLE_ADDR_SIM);
   for (let i = 0; i < stored; i++) {
     const e = entries[i];
     const a = bi + BI_E820_ENTRIES + i * E820_ENTRY_SIZE;

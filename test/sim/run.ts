@@ -2,7 +2,7 @@
 // `npm run simulate` and the mem tests share. Kernel modules keep their state in module variables;
 // memInit re-initialises all of it, so one process can run any number of maps.
 import { SimMachine, MachineExit, installMachine } from "./machine";
-import { E820Entry, writeBootInfo, BootInfoOptions, usableRanges } from "./bios";
+import { E820Entry, writeBootInfo, BootInfoOptions, usableRanges, KERNEL_MIN_END, RUN_TABLE_ADDR_SIM } from "./bios";
 import { BOOT_INFO_ADDR, KERNEL_BASE } from "../../kernel/boot-info";
 import { serialInit } from "../../kernel/arch/serial";
 import { memInit } from "../../kernel/mem/mem";
@@ -15,7 +15,9 @@ export interface SimOptions extends BootInfoOptions {
   allocAll?: boolean;
   /** Called for each byte the kernel sends on COM1. */
   onSerial?: (byte: number) => void;
-  /** Stop the machine on any write outside usable RAM above the kernel (default true). */
+  /** Stop the machine on any write outside usable RAM above the kernel and the kernel's run table
+   *  (default true). Usable by the rule applied to every entry, dropped ones included: a write to
+   *  a page any entry reserves stops the machine. */
   restrictWrites?: boolean;
 }
 
@@ -29,6 +31,9 @@ export interface SimResult {
 /** Boot the memory manager on `entries`: memInit (and with allocAll paging + self-test). */
 export function simulate(entries: E820Entry[], opts: SimOptions = {}): SimResult {
   const kernelEnd = opts.kernelEnd ?? 0x200000;
+  if (kernelEnd < KERNEL_MIN_END) {
+    throw new Error(`the kernel image must end at or after 0x${KERNEL_MIN_END.toString(16)} (its .bss holds the run table), got 0x${kernelEnd.toString(16)}`);
+  }
   const machine = new SimMachine();
   writeBootInfo(machine, entries, { ...opts, kernelEnd });
   if (opts.onSerial) machine.onSerial = opts.onSerial;
@@ -38,6 +43,8 @@ export function simulate(entries: E820Entry[], opts: SimOptions = {}): SimResult
     const ranges: Array<[number, number]> = usableRanges(entries)
       .map(([a, b]): [number, number] => [Math.max(a, kernelLastPage), b])
       .filter(([a, b]) => b > a);
+    // The run table, in the kernel image's .bss (where the simulated entry stub put it).
+    ranges.unshift([RUN_TABLE_ADDR_SIM >>> 12, (RUN_TABLE_ADDR_SIM >>> 12) + 1]);
     machine.restrictWrites(ranges);
   }
   let exit: MachineExit | null = null;

@@ -6,6 +6,7 @@
 // `--json` prints one JSON object instead of the table. Goals (issue #3): time ratio <= 1.05,
 // size ratio <= 1.2, kernel compile < 2 s.
 "use strict";
+require("../scripts/lib/help").helpFromHeader(__filename);
 require("../compiler/node/register");
 const fs = require("fs");
 const os = require("os");

@@ -23,6 +23,7 @@
 // Exit status 1 when something failed to build or run (not when a goal is missed: the table and
 // the JSON say which goals are met).
 "use strict";
+require("../scripts/lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const os = require("os");
 const path = require("path");

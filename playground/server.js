@@ -6,6 +6,7 @@
 // by its exact URL path, and nothing else: no path from a request ever reaches the file system, so
 // `..` and percent-encoded tricks get the same 404 as any unknown path.
 "use strict";
+require("../scripts/lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const http = require("http");
 const path = require("path");

@@ -3,6 +3,7 @@
 // Options: --entry <file.ts> --dir <build dir> --image <img> (other images, e.g. the test kernel),
 // --c <file.c> (skip tsk: build from hand-written C, for testing the pipeline), --if-needed.
 "use strict";
+require("./lib/help").helpFromHeader(__filename);
 const { build, buildIfNeeded, BuildError } = require("./lib/build");
 
 function parseArgs(argv) {

@@ -14,6 +14,7 @@
 // gdb: print the QEMU command and wait, for another debugger). Every other argument, and all after
 // a `--`, goes to gdb: `npm run debug -- -batch -ex bt` (npm itself eats the first `--`).
 "use strict";
+require("./lib/help").helpFromHeader(__filename);
 const path = require("path");
 const { spawn, spawnSync } = require("child_process");
 const { buildIfNeeded, BuildError, checkTools, ROOT } = require("./lib/build");

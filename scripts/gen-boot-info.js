@@ -3,6 +3,7 @@
 // boot-info layout, so stage 2, the entry stub and the kernel cannot disagree.
 // Usage: node scripts/gen-boot-info.js [out.inc]
 "use strict";
+require("./lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const path = require("path");
 require("../compiler/node/register");

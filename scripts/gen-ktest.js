@@ -5,6 +5,7 @@
 // (an image running just that test, as the harness does for tests expecting a fault or panic).
 // Boot it with `npm run ktest` (QEMU, the KTAP on this terminal).
 "use strict";
+require("./lib/help").helpFromHeader(__filename);
 const { buildKtest } = require("./lib/ktest");
 const { BuildError } = require("./lib/build");
 

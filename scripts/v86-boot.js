@@ -6,6 +6,7 @@
 // scripts/lib/v86.js's V86_EXIT (v86 crashed, `cli; hlt`, bad arguments). It runs until one of
 // those happens (a triple fault makes v86 spin, not reset): the caller owns the timeout and kills it.
 "use strict";
+require("./lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const path = require("path");
 const { v86MemBytes, V86_EXIT, BIOS } = require("./lib/v86");

@@ -75,3 +75,28 @@ for p in "$@"; do [[ $p == -* || $p == install ]] && continue; printf '#!/bin/sh
     assert.match(r.stderr, /unknown argument: --frobnicate/);
   });
 });
+
+describe("setup: every command answers --help with its usage, exit 0, doing nothing else", function () {
+  this.timeout(60000);
+  const COMMANDS = [
+    "scripts/setup", "scripts/start.js", "scripts/build.js", "scripts/ktest.js", "scripts/debug.js",
+    "scripts/simulate.js", "scripts/check.js", "scripts/gen-ktest.js", "scripts/gen-boot-info.js",
+    "scripts/v86-boot.js", "bench/run.js", "bench/compiler.js", "playground/server.js",
+    "compiler/bin/tsk.js", "toolchain/asm/cli.js", "toolchain/link/cli.js",
+  ];
+  for (const c of COMMANDS) {
+    it(c, function () {
+      const cmd = c.endsWith(".js") ? process.execPath : path.join(ROOT, c);
+      const args = c.endsWith(".js") ? [path.join(ROOT, c), "--help"] : ["--help"];
+      const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-help-"));
+      try {
+        const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 30000 });
+        assert.strictEqual(r.status, 0, `${c} --help: exit ${r.status}\n${r.stdout}${r.stderr}`);
+        assert.match(r.stdout, /usage|npm run|node |tsk /i, `${c} --help printed no usage:\n${r.stdout}`);
+        assert.deepStrictEqual(fs.readdirSync(cwd), [], `${c} --help wrote files`);
+      } finally {
+        fs.rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -11,6 +11,10 @@ const USAGE = `usage: tsk check <file.ts>...
        tsk run <file.ts>`;
 
 export function main(argv: string[]): number {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "check": {

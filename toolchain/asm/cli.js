@@ -4,6 +4,7 @@
 // Errors go to stderr as `file:line: error: message` and the exit status is 1, as with nasm; no
 // output file is left behind on failure.
 "use strict";
+require("../../scripts/lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const { assemble } = require("./assemble");
 const { AsmError } = require("./errors");

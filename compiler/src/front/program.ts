@@ -41,12 +41,37 @@ export function isPrelude(sf: ts.SourceFile): boolean {
   return path.resolve(sf.fileName) === PRELUDE;
 }
 
+// TypeScript's own library files (lib.es2022.d.ts and the files it references) never change while
+// a process runs, and parsing them is most of the cost of a small program: the test suites compile
+// hundreds. One parse per process, shared by every program (a SourceFile is immutable once made).
+const libSources = new Map<string, ts.SourceFile>();
+let host: ts.CompilerHost | undefined;
+
+function compilerHost(): ts.CompilerHost {
+  if (host) return host;
+  const base = ts.createCompilerHost(COMPILER_OPTIONS);
+  const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
+  host = {
+    ...base,
+    getSourceFile(fileName, languageVersion, onError, shouldCreate) {
+      if (path.dirname(path.resolve(fileName)) !== libDir) return base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      let sf = libSources.get(fileName);
+      if (!sf) {
+        sf = base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+        if (sf) libSources.set(fileName, sf);
+      }
+      return sf;
+    },
+  };
+  return host;
+}
+
 /** Parse and type-check `entries` with tsc; report its errors; order the modules. */
 export function load(entries: string[], diags: Diagnostics): Loaded {
   const files = entries.map((e) => path.resolve(e));
   // Root files in dependency order (each after the modules it imports): TypeScript's own loader
   // follows imports recursively, and would overflow the stack on a long import chain otherwise.
-  const program = ts.createProgram([...dependencyOrder(files), ...files, PRELUDE], COMPILER_OPTIONS);
+  const program = ts.createProgram([...dependencyOrder(files), ...files, PRELUDE], COMPILER_OPTIONS, compilerHost());
   for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
   for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
   return loadProgram(program, files, diags);

@@ -180,10 +180,12 @@ function assembleLoader(dir, steps) {
  *  (-m32, -ffreestanding, -fno-delete-null-pointer-checks...; compiler/src/backend/c/flags.ts),
  *  and the build's own. -fno-omit-frame-pointer and -fno-optimize-sibling-calls: every call leaves
  *  a frame on the ebp chain, so kernel/arch/fault.ts's stack walk (and gdb's backtrace) miss no
- *  caller. */
+ *  caller. -gno-statement-frontiers: without it gcc marks the first instruction of a function as a
+ *  statement of every inlined body starting there too, and gdb, stopping at kmain, names whichever
+ *  came last (an intrinsic's line in tsk_runtime.h, depending on gcc's scheduling). */
 const kernelCflags = () => [...kernelGccFlags(), "-fno-pic", "-fno-pie", "-fno-stack-protector",
   "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
-  "-O2", "-gdwarf-4", "-Icompiler/runtime"];
+  "-O2", "-gdwarf-4", "-gno-statement-frontiers", "-Icompiler/runtime"];
 
 /** The .ts files a kernel entry may compile from (its directory's tree and kernel/) and the
  *  compiler's own files: a superset of what tsk reads, so an edit anywhere in them re-runs tsk;

@@ -4,8 +4,11 @@
 "use strict";
 const fs = require("fs");
 
-/** If the arguments ask for help, print `file`'s header comment and exit 0. */
+/** If the arguments ask for help, print `file`'s header comment and exit 0 — only when `file` is
+ *  the program being run: several commands are also libraries of others (gen-boot-info.js of the
+ *  build, bench/compiler.js of the bench), and a library must not answer its caller's --help. */
 function helpFromHeader(file, argv = process.argv.slice(2)) {
+  if (!require.main || require.main.filename !== file) return;
   if (!argv.includes("--help") && !argv.includes("-h")) return;
   const lines = fs.readFileSync(file, "utf8").split("\n");
   const out = [];

@@ -123,7 +123,7 @@ describe("boot: playground editor", function () {
       assert.strictEqual(await data("editor"), "ready", await page.textContent("#check-status"));
       assert.strictEqual(await data("state"), "idle");
       assert.deepStrictEqual(await diagnostics(), [], "the kernel as built has no diagnostics");
-      console.log(`      first diagnostics ${await data("firstDiagnosticsMs")} ms after the page's script started (first check ${await data("checkMs")} ms)`);
+      console.log(`      first diagnostics ${await data("firstDiagnosticsMs")} ms after the editor started: sources fetched, first check ${await data("checkMs")} ms)`);
 
       // A `var` (the subset's TSK1011) where fault.ts has a const.
       await page.click(`#files li[data-file="${FILE}"]`);

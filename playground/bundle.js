@@ -86,8 +86,6 @@ const appScript = () => esbuildScript(path.join(__dirname, "app.js"), { minify: 
 /** The editor's script (a promise): TypeScript + the compiler's checker + toolchain/asm + toolchain/link. */
 const editorScript = () => esbuildScript(path.join(EDITOR, "main.js"), {
   minify: true, plugins: [browserNode], inject: [path.join(EDITOR, "process.js")],
-  // TypeScript's bundle probes for Node with typeof checks; these keep them false in the page.
-  define: { "process.browser": "true" },
 }, false);
 
 module.exports = { appScript, editorScript, sourcesJson, sourceFiles, tsLibs };

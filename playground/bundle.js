@@ -1,6 +1,6 @@
 // What the playground server builds at start-up: the page's two scripts (esbuild bundles) and the
 // JSON of sources the editor works on. app.js (v86, xterm.js, the memory picture) stays small;
-// editor.js carries TypeScript, the compiler's checker and the JavaScript assembler and linker, with
+// editor.js carries TypeScript, the compiler's checker, CodeMirror 6 and the JavaScript assembler and linker, with
 // Node's modules replaced for the browser (playground/editor/{path,process,node-stub}.js): `path`
 // by a POSIX implementation, `fs`/`os`/`child_process` by functions that throw (only the host
 // build and toolchain/asm's default readers use them; the page passes its own), `process` and

@@ -1,8 +1,8 @@
 // The playground's editor panel (playground/editor/, bundled by playground/bundle.js): the server
 // serves the editor's script, the kernel's sources and the prebuilt kernel objects (read-only, by
 // exact path); in a real browser (Debian's Chromium via playwright-core) tsc's and tsk's checkers
-// run in the page: a `var` in a kernel module shows TSK1011 at its line (list and gutter), a type
-// error TS2322, fixing it clears them; Boot with an edited kernel says the i386 backend is needed
+// run in the page: a `var` typed into a kernel module (CodeMirror) shows TSK1011 at its line (the
+// list, the editor's lint gutter and underline), a type error TS2322, fixing it clears them; Boot with an edited kernel says the i386 backend is needed
 // and boots nothing; Boot with the sources as built rebuilds the image in the page (loader and
 // entry stubs assembled by toolchain/asm, linked by toolchain/link) byte for byte equal to
 // build/tsk.img, and v86 boots it to `boot: ok`. Also playground/editor/path.js against Node's.
@@ -79,7 +79,7 @@ describe("boot: playground editor", function () {
     const js = await get(server.port, "/editor.js");
     assert.strictEqual(js.status, 200);
     assert.match(js.type, /javascript/);
-    console.log(`      editor.js: ${(js.body.length / 1048576).toFixed(2)} MiB minified (TypeScript + tsk's checker + toolchain/asm + toolchain/link)`);
+    console.log(`      editor.js: ${(js.body.length / 1048576).toFixed(2)} MiB minified (TypeScript, tsk's checker, CodeMirror, toolchain/asm, toolchain/link)`);
     const src = await get(server.port, "/sources.json");
     assert.match(src.type, /application\/json/);
     const { files, libs } = JSON.parse(src.body);
@@ -115,7 +115,16 @@ describe("boot: playground editor", function () {
       page.on("pageerror", (e) => errors.push(e.message));
       const data = (key) => page.evaluate((k) => document.body.dataset[k], key);
       const diagnostics = () => page.evaluate(() => [...document.querySelectorAll("#diagnostics li")].map((li) => ({ ...li.dataset, text: li.textContent })));
-      const gutter = () => page.evaluate(() => [...document.querySelectorAll("#gutter div.error")].map((d) => ({ line: Number(d.dataset.line), title: d.title })));
+      const marks = () => page.evaluate(() => window.tskEditor.marks());
+      const markedInDom = () => page.evaluate(() => document.querySelectorAll("#code .cm-lint-marker-error").length + document.querySelectorAll("#code .cm-lintRange-error").length);
+      /** Selects `from` in the open file (at its first occurrence after `after`) and types `to` over it. */
+      const typeOver = async (from, to, after = 0) => {
+        const text = await page.evaluate(() => window.tskEditor.text());
+        const at = text.indexOf(from, after);
+        assert.ok(at >= 0, `no '${from}' in the open file`);
+        await page.evaluate(([a, b]) => window.tskEditor.select(a, b), [at, at + from.length]);
+        await page.keyboard.type(to);
+      };
       const checked = async (n) => page.waitForFunction((k) => Number(document.body.dataset.checks) >= k, n, { timeout: 60000 });
 
       await page.goto(`${server.url}?autoboot=0`);
@@ -123,16 +132,15 @@ describe("boot: playground editor", function () {
       assert.strictEqual(await data("editor"), "ready", await page.textContent("#check-status"));
       assert.strictEqual(await data("state"), "idle");
       assert.deepStrictEqual(await diagnostics(), [], "the kernel as built has no diagnostics");
-      console.log(`      first diagnostics ${await data("firstDiagnosticsMs")} ms after the editor started: sources fetched, first check ${await data("checkMs")} ms)`);
+      console.log(`      first diagnostics ${await data("firstDiagnosticsMs")} ms after the editor started (sources fetched, first check ${await data("checkMs")} ms)`);
 
-      // A `var` (the subset's TSK1011) where fault.ts has a const.
+      // A `var` (the subset's TSK1011) where fault.ts has a const, typed over it.
       await page.click(`#files li[data-file="${FILE}"]`);
-      const text = await page.inputValue("#source");
-      const lines = text.split("\n");
-      const at = lines.indexOf(LINE);
+      const text = await page.evaluate(() => window.tskEditor.text());
+      const at = text.split("\n").indexOf(LINE);
       assert.ok(at >= 0, `${FILE} no longer has: ${LINE}`);
-      lines[at] = LINE.replace("const", "var");
-      await page.fill("#source", lines.join("\n"));
+      const lineStart = text.indexOf(LINE);
+      await typeOver("const", "var", lineStart);
       await checked(2);
       console.log(`      re-check after an edit: ${await data("checkMs")} ms`);
       let d = await diagnostics();
@@ -141,7 +149,8 @@ describe("boot: playground editor", function () {
       assert.strictEqual(tsk.file, FILE);
       assert.strictEqual(Number(tsk.line), at + 1);
       assert.match(tsk.text, /'var' is not in the subset/);
-      assert.ok((await gutter()).some((g) => g.line === at + 1 && /TSK1011/.test(g.title)), JSON.stringify(await gutter()));
+      assert.ok((await marks()).some((m) => m.line === at + 1 && /^TSK1011: /.test(m.message)), JSON.stringify(await marks()));
+      assert.ok(await markedInDom() >= 2, "a gutter marker and an underline in the editor");
       assert.ok(await page.evaluate((f) => document.querySelector(`#files li[data-file="${f}"]`).classList.contains("errors"), FILE));
       // Clicking the diagnostic puts the caret on its line.
       await page.click("#diagnostics li[data-code=TSK1011]");
@@ -153,19 +162,22 @@ describe("boot: playground editor", function () {
       assert.match(await page.textContent("#build-status"), /rebuilding the kernel in the browser needs the i386 backend .*kernel\/arch\/fault\.ts.*nothing was booted/);
       assert.strictEqual(await data("state"), "idle");
 
-      // A type error instead: tsc's TS2322, at the same line.
-      lines[at] = "  const top: u32 = \"stack\";";
-      await page.fill("#source", lines.join("\n"));
+      // `var` fixed back to `const`, and a type error instead: tsc's TS2322, at the same line.
+      await typeOver("var", "const", lineStart);
+      await typeOver("load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP))", '"stack"', lineStart);
       await checked(3);
+      await page.waitForFunction(() => document.querySelector("#diagnostics li[data-code=TS2322]"), null, { timeout: 60000 });
       d = await diagnostics();
       assert.ok(d.some((x) => x.code === "TS2322" && Number(x.line) === at + 1 && x.file === FILE), JSON.stringify(d));
       assert.ok(!d.some((x) => x.code === "TSK1011"), JSON.stringify(d));
 
-      // Fixed (the original text): no diagnostics, no marks.
-      await page.fill("#source", text);
+      // Fixed (the original expression typed back): no diagnostics, no marks.
+      await typeOver('"stack"', "load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP))", lineStart);
       await page.click("#check-button");
+      assert.strictEqual(await page.evaluate(() => window.tskEditor.text()), text);
       assert.deepStrictEqual(await diagnostics(), []);
-      assert.deepStrictEqual(await gutter(), []);
+      assert.deepStrictEqual(await marks(), []);
+      assert.strictEqual(await markedInDom(), 0);
 
       // Boot: the image built in the page, booted by v86 (an emulator slot while it runs).
       await withSlot(async () => {

@@ -1,9 +1,13 @@
 // The playground's editor panel (bundled by playground/bundle.js into /editor.js): the kernel's .ts
-// sources in a file list and a textarea with line numbers, tsc's and tsk's diagnostics at their lines
-// as you type (and on Check), and Boot: the image rebuilt in the page (image.js) and booted by
-// app.js's window.tskBoot. A textarea with a line-number gutter rather than CodeMirror 6: it needs no
-// new dependency and does what the panel needs (lines, marks, jump to a line); CodeMirror's packages
-// (pinned, bundled by esbuild the same way) would add highlighting and inline underlines.
+// sources in a file list and a CodeMirror 6 editor (TypeScript highlighting), tsc's and tsk's
+// diagnostics as you type (and on Check): underlined, marked in the lint gutter at their lines, and
+// listed below (a click jumps to the line); and Boot: the image rebuilt in the page (image.js) and
+// booted by app.js's window.tskBoot. window.tskEditor is the handle tests drive the editor by.
+import { basicSetup } from "codemirror";
+import { EditorView } from "@codemirror/view";
+import { EditorState } from "@codemirror/state";
+import { javascript } from "@codemirror/lang-javascript";
+import { lintGutter, setDiagnostics, forEachDiagnostic } from "@codemirror/lint";
 import { Vfs } from "./vfs";
 import { Checker } from "./check";
 import { buildImage, isKernelSource, NeedsBackendError } from "./image";
@@ -19,6 +23,29 @@ let prebuilt;
 let open = null;
 let diagnostics = [];
 let timer = null;
+let view = null;
+
+const theme = EditorView.theme({
+  "&": { height: "100%", backgroundColor: "#1b1d22", color: "#e6e6e6", fontSize: "13px" },
+  ".cm-content": { caretColor: "#fff" },
+  ".cm-gutters": { backgroundColor: "#1e2127", color: "#888", border: "none" },
+  ".cm-activeLine": { backgroundColor: "#23262d" },
+  ".cm-activeLineGutter": { backgroundColor: "#2a2e37" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground": { backgroundColor: "#3a4a6b !important" },
+}, { dark: true });
+
+/** The editor's state for `text`: edits go to the page's files and schedule a check. */
+function editorState(text) {
+  return EditorState.create({
+    doc: text,
+    extensions: [basicSetup, javascript({ typescript: true }), lintGutter(), theme, EditorView.updateListener.of((u) => {
+      if (!u.docChanged) return;
+      vfs.write(open, u.state.doc.toString());
+      clearTimeout(timer);
+      timer = setTimeout(check, CHECK_DELAY_MS);
+    })],
+  });
+}
 
 /** Fetches what the page builds from: the sources, TypeScript's libs, the prebuilt kernel objects. */
 async function load() {
@@ -49,25 +76,16 @@ function renderFiles() {
   }
 }
 
-/** The gutter: one number per line of the text, lines with a diagnostic marked with its message. */
-function renderGutter() {
-  const text = $("source").value;
-  const count = text.split("\n").length;
-  const byLine = new Map();
-  for (const d of diagnostics) if (d.file === open) byLine.set(d.line, [...(byLine.get(d.line) || []), `${d.code}: ${d.message}`]);
-  const gutter = $("gutter");
-  gutter.textContent = "";
-  for (let n = 1; n <= count; n++) {
-    const div = document.createElement("div");
-    div.textContent = String(n);
-    if (byLine.has(n)) {
-      div.className = "error";
-      div.title = byLine.get(n).join("\n");
-      div.dataset.line = String(n);
-    }
-    gutter.appendChild(div);
+/** The open file's diagnostics into the editor: underlines and gutter marks at their lines. */
+function markEditor() {
+  const doc = view.state.doc;
+  const marks = [];
+  for (const d of diagnostics) {
+    if (d.file !== open || !d.line) continue;
+    const from = d.start !== undefined ? Math.min(d.start, doc.length) : doc.line(Math.min(d.line, doc.lines)).from;
+    marks.push({ from, to: Math.min(doc.length, from + (d.length || 0)), severity: "error", source: d.code, message: `${d.code}: ${d.message}` });
   }
-  gutter.scrollTop = $("source").scrollTop;
+  view.dispatch(setDiagnostics(view.state, marks));
 }
 
 function renderDiagnostics() {
@@ -86,28 +104,22 @@ function renderDiagnostics() {
 
 function openFile(rel) {
   open = rel;
-  $("source").value = vfs.read(rel);
-  $("source").scrollTop = 0;
+  view.setState(editorState(vfs.read(rel)));
   $("filename").textContent = rel;
   body.open = rel;
   renderFiles();
-  renderGutter();
+  markEditor();
 }
 
 /** Opens `rel` with the caret at line:col, scrolled into view. */
 function jumpTo(rel, line, col = 1) {
   if (rel !== open) openFile(rel);
-  const ta = $("source");
-  const lines = ta.value.split("\n");
-  let pos = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) pos += lines[i].length + 1;
-  pos += Math.max(0, col - 1);
-  ta.focus();
-  ta.setSelectionRange(pos, pos);
-  const lineHeight = parseFloat(getComputedStyle(ta).lineHeight) || 16;
-  ta.scrollTop = Math.max(0, (line - 5) * lineHeight);
-  body.caretLine = String(line);
-  renderGutter();
+  const doc = view.state.doc;
+  const l = doc.line(Math.max(1, Math.min(line, doc.lines)));
+  const pos = Math.min(l.to, l.from + Math.max(0, col - 1));
+  view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: "center" }) });
+  view.focus();
+  body.caretLine = String(view.state.doc.lineAt(view.state.selection.main.head).number);
 }
 
 function check() {
@@ -125,7 +137,7 @@ function check() {
   body.checks = String(Number(body.checks || 0) + 1);
   renderDiagnostics();
   renderFiles();
-  renderGutter();
+  markEditor();
   $("check-time").textContent = `checked in ${ms} ms`;
 }
 
@@ -164,16 +176,10 @@ async function main() {
   const t0 = performance.now();
   $("check-status").textContent = "loading TypeScript and the kernel's sources…";
   await load();
+  view = new EditorView({ parent: $("code") });
   openFile("kernel/main.ts");
   check();
   body.firstDiagnosticsMs = String(Math.round(performance.now() - t0));
-  $("source").addEventListener("input", () => {
-    vfs.write(open, $("source").value);
-    renderGutter();
-    clearTimeout(timer);
-    timer = setTimeout(check, CHECK_DELAY_MS);
-  });
-  $("source").addEventListener("scroll", () => { $("gutter").scrollTop = $("source").scrollTop; });
   $("check-button").addEventListener("click", check);
   $("boot-button").addEventListener("click", boot);
   $("revert-button").addEventListener("click", () => {
@@ -181,6 +187,20 @@ async function main() {
     openFile(open);
     check();
   });
+  window.tskEditor = {
+    /** Selects [from, to) of the open file (then keyboard input replaces it, as a user's would). */
+    select(from, to) {
+      view.dispatch({ selection: { anchor: from, head: to }, effects: EditorView.scrollIntoView(from, { y: "center" }) });
+      view.focus();
+    },
+    text: () => view.state.doc.toString(),
+    /** The lines the editor marks, with the marks' messages, from CodeMirror's lint state. */
+    marks() {
+      const out = [];
+      forEachDiagnostic(view.state, (d, from) => out.push({ line: view.state.doc.lineAt(from).number, message: d.message }));
+      return out;
+    },
+  };
   body.editor = "ready";
 }
 

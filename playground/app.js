@@ -4,6 +4,8 @@
 // PAT bitmap at the address the `pat:` line prints, the page directory at the `paging:` line's cr3,
 // the kernel's end from the boot info. The kernel's exit byte on port 0xf4 (QEMU's isa-debug-exit)
 // stops the machine; the last picture stays. ?mem=256M picks the RAM (v86's sizes: v86-mem.js).
+// window.tskBoot(bytes, label) boots another image in place of the running one (the editor's Boot
+// button, playground/editor/main.js); ?autoboot=0 waits for it instead of booting tsk.img at load.
 import { Terminal } from "@xterm/xterm";
 import memmap from "../scripts/lib/memmap.js";
 import { v86MemBytes } from "../scripts/lib/v86-mem.js";
@@ -20,7 +22,7 @@ const status = (text) => { $("status").textContent = text; };
 const term = new Terminal({ cols: 80, rows: 30, convertEol: true, scrollback: 2000, fontSize: 13 });
 term.open($("terminal"));
 
-const state = newState();
+let state = newState();
 let line = "";
 let emu = null;
 let running = false;
@@ -111,6 +113,7 @@ canvas.addEventListener("mousemove", (ev) => {
 });
 
 let finished = false;
+let generation = 0; // which boot the callbacks belong to: a replaced emulator's late events are ignored
 function finish(text, outcome) {
   // The first verdict stands: after its exit byte the kernel halts, which v86 reports too.
   if (finished) return;
@@ -121,10 +124,73 @@ function finish(text, outcome) {
   document.body.dataset.state = outcome;
 }
 
+let memory;
+
+/** Boots `disk` (an ArrayBuffer or Uint8Array), replacing the machine that runs, if any. */
+async function boot(disk, label) {
+  const gen = ++generation;
+  if (emu) {
+    const old = emu;
+    emu = null;
+    running = false;
+    old.stop();
+    try {
+      await old.destroy();
+    } catch {} // a machine that failed to start has less to tear down
+  }
+  state = newState();
+  line = "";
+  usable = null;
+  last = null;
+  peakAllocated = 0;
+  finished = false;
+  delete document.body.dataset.bootOkMs;
+  term.reset();
+  status(`booting ${label} in v86 with ${memory / 1048576} MiB…`);
+  document.body.dataset.state = "running";
+  const machine = new window.V86({
+    wasm_path: "v86.wasm",
+    bios: { buffer: bios },
+    hda: { buffer: disk instanceof Uint8Array ? disk.slice().buffer : disk },
+    memory_size: memory,
+    autostart: true,
+    disable_keyboard: true,
+    disable_mouse: true,
+    disable_speaker: true,
+  });
+  emu = machine;
+  const current = () => gen === generation;
+  machine.add_listener("serial0-output-byte", (b) => current() && onSerialByte(b));
+  machine.add_listener("emulator-loaded", () => {
+    if (!current()) return;
+    running = true;
+    // QEMU's isa-debug-exit: 0x10 success, 0x11 failure (v86 has no such device; v86.d.ts lacks io).
+    machine.v86.cpu.io.register_write(EXIT_PORT, {}, (value) => {
+      if (!current()) return;
+      machine.stop();
+      const code = (value << 1) | 1;
+      finish(value === 0x10 ? `kernel exit 0x10: success (QEMU would exit ${code})` : `kernel exit 0x${value.toString(16)}: failure (QEMU would exit ${code})`,
+        value === 0x10 ? "done" : "failed");
+    });
+    const tick = () => {
+      if (!running || !current()) return;
+      redraw();
+      setTimeout(tick, REDRAW_MS);
+    };
+    tick();
+  });
+  machine.add_listener("cpu-event-halt", () => {
+    if (!current()) return;
+    machine.stop();
+    finish("the CPU halted with interrupts off (cli; hlt) without the kernel reporting", "failed");
+  });
+}
+
+let bios;
 async function main() {
-  let memory;
+  const params = new URLSearchParams(location.search);
   try {
-    memory = v86MemBytes(new URLSearchParams(location.search).get("mem") || "128M");
+    memory = v86MemBytes(params.get("mem") || "128M");
   } catch (e) {
     return finish(`?mem=: ${e.message}`, "error");
   }
@@ -133,40 +199,14 @@ async function main() {
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
     return r.arrayBuffer();
   };
-  const [bios, disk] = await Promise.all([fetchBuffer("bios.bin"), fetchBuffer("tsk.img")]);
-  status(`booting tsk.img in v86 with ${memory / 1048576} MiB…`);
-  document.body.dataset.state = "running";
-  emu = new window.V86({
-    wasm_path: "v86.wasm",
-    bios: { buffer: bios },
-    hda: { buffer: disk },
-    memory_size: memory,
-    autostart: true,
-    disable_keyboard: true,
-    disable_mouse: true,
-    disable_speaker: true,
-  });
-  emu.add_listener("serial0-output-byte", onSerialByte);
-  emu.add_listener("emulator-loaded", () => {
-    running = true;
-    // QEMU's isa-debug-exit: 0x10 success, 0x11 failure (v86 has no such device; v86.d.ts lacks io).
-    emu.v86.cpu.io.register_write(EXIT_PORT, {}, (value) => {
-      emu.stop();
-      const code = (value << 1) | 1;
-      finish(value === 0x10 ? `kernel exit 0x10: success (QEMU would exit ${code})` : `kernel exit 0x${value.toString(16)}: failure (QEMU would exit ${code})`,
-        value === 0x10 ? "done" : "failed");
-    });
-    const tick = () => {
-      if (!running) return;
-      redraw();
-      setTimeout(tick, REDRAW_MS);
-    };
-    tick();
-  });
-  emu.add_listener("cpu-event-halt", () => {
-    emu.stop();
-    finish("the CPU halted with interrupts off (cli; hlt) without the kernel reporting", "failed");
-  });
+  bios = await fetchBuffer("bios.bin");
+  window.tskBoot = (bytes, label) => boot(bytes, label).catch((e) => finish(`error: ${e.message}`, "error"));
+  if (params.get("autoboot") === "0") {
+    status("waiting: press Boot in the editor");
+    document.body.dataset.state = "idle";
+    return;
+  }
+  await boot(await fetchBuffer("tsk.img"), "tsk.img");
 }
 
 main().catch((e) => finish(`error: ${e.message}`, "error"));

@@ -4,13 +4,16 @@
 // picture of physical memory. Listens on 127.0.0.1:8086 unless told otherwise (PLAYGROUND_HOST,
 // PLAYGROUND_PORT or the options; port 0 picks a free one). It serves a fixed list of files, each
 // by its exact URL path, and nothing else: no path from a request ever reaches the file system, so
-// `..` and percent-encoded tricks get the same 404 as any unknown path.
+// `..` and percent-encoded tricks get the same 404 as any unknown path. The editor panel's files
+// (playground/bundle.js): /editor.js, /sources.json (the kernel's sources and TypeScript's libs,
+// read once at start-up, read-only) and the native build's kernel objects under /prebuilt/.
 "use strict";
 require("../scripts/lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const http = require("http");
 const path = require("path");
 const { buildIfNeeded, BuildError, ROOT } = require("../scripts/lib/build");
+const { appScript, editorScript, sourcesJson } = require("./bundle");
 
 const HERE = __dirname;
 const V86_DIR = path.dirname(require.resolve("v86/package.json"));
@@ -18,23 +21,17 @@ const XTERM_DIR = path.dirname(require.resolve("@xterm/xterm/package.json"));
 
 const USAGE = "usage: npm run playground [-- --host ADDRESS] [--port N]   (default 127.0.0.1:8086; PLAYGROUND_HOST, PLAYGROUND_PORT)";
 
-/** The page's script: playground/app.js and what it imports, bundled by esbuild for the browser. */
-function bundle() {
-  const esbuild = require("esbuild");
-  const r = esbuild.buildSync({
-    entryPoints: [path.join(HERE, "app.js")], bundle: true, write: false, format: "iife",
-    platform: "browser", target: "es2020", minify: false, logLevel: "silent",
-  });
-  return Buffer.from(r.outputFiles[0].contents);
-}
-
 /** URL path -> {type, file} or {type, body}: everything the playground serves. */
-function routes() {
+async function routes() {
   return new Map([
     ["/", { type: "text/html; charset=utf-8", file: path.join(HERE, "index.html") }],
     ["/index.html", { type: "text/html; charset=utf-8", file: path.join(HERE, "index.html") }],
     ["/app.css", { type: "text/css; charset=utf-8", file: path.join(HERE, "app.css") }],
-    ["/app.js", { type: "text/javascript; charset=utf-8", body: bundle() }],
+    ["/app.js", { type: "text/javascript; charset=utf-8", body: appScript() }],
+    ["/editor.js", { type: "text/javascript; charset=utf-8", body: await editorScript() }],
+    ["/sources.json", { type: "application/json; charset=utf-8", body: sourcesJson() }],
+    ["/prebuilt/kernel.o", { type: "application/octet-stream", file: path.join(ROOT, "build/kernel.o") }],
+    ["/prebuilt/lines.o", { type: "application/octet-stream", file: path.join(ROOT, "build/lines.o") }],
     ["/xterm.css", { type: "text/css; charset=utf-8", file: path.join(XTERM_DIR, "css/xterm.css") }],
     ["/libv86.js", { type: "text/javascript; charset=utf-8", file: path.join(V86_DIR, "build/libv86.js") }],
     ["/v86.wasm", { type: "application/wasm", file: path.join(V86_DIR, "build/v86.wasm") }],
@@ -78,13 +75,13 @@ function parseArgs(argv, env) {
   return { host, port: Number(port) };
 }
 
-function main() {
+async function main() {
   let opts;
   let table;
   try {
     opts = parseArgs(process.argv.slice(2), process.env);
     buildIfNeeded();
-    table = routes();
+    table = await routes();
   } catch (e) {
     console.error(e instanceof BuildError ? `[build] error: ${e.message}` : `playground: ${e.message}`);
     process.exitCode = e.message === USAGE ? 2 : 1;

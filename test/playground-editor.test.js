@@ -1,0 +1,205 @@
+// The playground's editor panel (playground/editor/, bundled by playground/bundle.js): the server
+// serves the editor's script, the kernel's sources and the prebuilt kernel objects (read-only, by
+// exact path); in a real browser (Debian's Chromium via playwright-core) tsc's and tsk's checkers
+// run in the page: a `var` typed into a kernel module (CodeMirror) shows TSK1011 at its line (the
+// list, the editor's lint gutter and underline), a type error TS2322, fixing it clears them; Boot with an edited kernel says the i386 backend is needed
+// and boots nothing; Boot with the sources as built rebuilds the image in the page (loader and
+// entry stubs assembled by toolchain/asm, linked by toolchain/link) byte for byte equal to
+// build/tsk.img, and v86 boots it to `boot: ok`. Also playground/editor/path.js against Node's.
+"use strict";
+const assert = require("assert");
+const fs = require("fs");
+const http = require("http");
+const path = require("path");
+const { spawn } = require("child_process");
+const { withSlot } = require("./lib/slots");
+const { ROOT } = require("../scripts/lib/build");
+
+const SERVER = path.join(ROOT, "playground/server.js");
+const BROWSERS = [process.env.CHROMIUM_PATH, "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"].filter(Boolean);
+const BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run"];
+const FILE = "kernel/arch/fault.ts";
+const LINE = "  const top: u32 = load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP));";
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVER, "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /^playground: (http:\/\/127\.0\.0\.1:(\d+)\/)/m.exec(out);
+      if (m) resolve({ child, url: m[1], port: Number(m[2]) });
+    });
+    child.stderr.on("data", (d) => { out += d; });
+    child.on("close", (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+function get(port, p) {
+  return new Promise((resolve, reject) => {
+    http.get({ host: "127.0.0.1", port, path: p }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode, type: res.headers["content-type"], body: Buffer.concat(chunks) }));
+    }).on("error", reject);
+  });
+}
+
+describe("playground editor: path shim", function () {
+  it("resolves, joins and relativises as Node's POSIX path does", function () {
+    const shim = require("../playground/editor/path");
+    const cwd = process.cwd;
+    process.cwd = () => "/tsk"; // the shim's cwd is the page's root; Node's given the same
+    try {
+      const cases = [["resolve", "/tsk/compiler/src/front", "../../lib/prelude.d.ts"], ["resolve", "a/b", "../c"], ["resolve", "/x", "/y/./z/"],
+        ["resolve", "/"], ["resolve", "/a/../../b"], ["join", "build/", "boot-info.inc"], ["join", "a", "", "../b"], ["join", ""],
+        ["normalize", "a//b/../c/"], ["normalize", "../a/./b"], ["relative", "/tsk", "/tsk/kernel/main.ts"], ["relative", "/tsk/a/b", "/tsk/c"],
+        ["relative", "/a", "/a"], ["dirname", "/tsk/kernel/main.ts"], ["dirname", "main.ts"], ["dirname", "/main.ts"],
+        ["basename", "/tsk/kernel/main.ts"], ["basename", "/tsk/kernel/main.ts", ".ts"], ["basename", "/a/b/"], ["extname", "x.d.ts"],
+        ["extname", ".bashrc"], ["extname", "a"], ["isAbsolute", "/a"], ["isAbsolute", "a"]];
+      for (const [fn, ...args] of cases) assert.strictEqual(shim[fn](...args), path.posix[fn](...args), `${fn}(${args.join(", ")})`);
+      assert.strictEqual(shim.sep, "/");
+    } finally {
+      process.cwd = cwd;
+    }
+  });
+});
+
+describe("boot: playground editor", function () {
+  this.timeout(240000);
+  let server;
+
+  before(async function () {
+    server = await startServer();
+  });
+  after(() => server && server.child.kill());
+
+  it("serves the editor's script, the sources and the prebuilt kernel objects, nothing else of the repository", async function () {
+    const js = await get(server.port, "/editor.js");
+    assert.strictEqual(js.status, 200);
+    assert.match(js.type, /javascript/);
+    console.log(`      editor.js: ${(js.body.length / 1048576).toFixed(2)} MiB minified (TypeScript, tsk's checker, CodeMirror, toolchain/asm, toolchain/link)`);
+    const src = await get(server.port, "/sources.json");
+    assert.match(src.type, /application\/json/);
+    const { files, libs } = JSON.parse(src.body);
+    assert.strictEqual(files["kernel/main.ts"], fs.readFileSync(path.join(ROOT, "kernel/main.ts"), "utf8"));
+    assert.strictEqual(files["boot/stage2.asm"], fs.readFileSync(path.join(ROOT, "boot/stage2.asm"), "utf8"));
+    assert.ok(files["compiler/lib/prelude.d.ts"] && files["linker/kernel.ld"]);
+    for (const rel of Object.keys(files)) assert.match(rel, /^(kernel\/.*\.(ts|asm)|boot\/[^/]+\.(asm|inc)|linker\/kernel\.ld|compiler\/lib\/prelude\.d\.ts)$/, rel);
+    assert.ok(libs["lib.es2022.d.ts"] && libs["lib.es5.d.ts"], Object.keys(libs).join(" "));
+    assert.deepStrictEqual((await get(server.port, "/prebuilt/kernel.o")).body, fs.readFileSync(path.join(ROOT, "build/kernel.o")));
+    assert.deepStrictEqual((await get(server.port, "/prebuilt/lines.o")).body, fs.readFileSync(path.join(ROOT, "build/lines.o")));
+    for (const p of ["/prebuilt/kernel.c", "/prebuilt/", "/prebuilt/../build/kernel.o", "/kernel/main.ts", "/editor/main.js", "/bundle.js"]) {
+      assert.strictEqual((await get(server.port, p)).status, 404, p);
+    }
+  });
+
+  describe("in Chromium", function () {
+    let browser;
+    const executablePath = BROWSERS.find((p) => fs.existsSync(p));
+
+    before(async function () {
+      if (!executablePath) {
+        console.log(`      (no Chromium at ${BROWSERS.join(", ")}: scripts/setup installs Debian's chromium-headless-shell as root)`);
+        this.skip();
+      }
+      const { chromium } = require("playwright-core");
+      browser = await chromium.launch({ executablePath, args: BROWSER_ARGS });
+    });
+    after(async () => browser && browser.close());
+
+    it("checks an edited kernel module in the page, refuses to boot it without the i386 backend, boots the page-built image", async function () {
+      const page = await browser.newPage({ viewport: { width: 1500, height: 1400 } });
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      const data = (key) => page.evaluate((k) => document.body.dataset[k], key);
+      const diagnostics = () => page.evaluate(() => [...document.querySelectorAll("#diagnostics li")].map((li) => ({ ...li.dataset, text: li.textContent })));
+      const marks = () => page.evaluate(() => window.tskEditor.marks());
+      const markedInDom = () => page.evaluate(() => document.querySelectorAll("#code .cm-lint-marker-error").length + document.querySelectorAll("#code .cm-lintRange-error").length);
+      /** Selects `from` in the open file (at its first occurrence after `after`) and types `to` over it. */
+      const typeOver = async (from, to, after = 0) => {
+        const text = await page.evaluate(() => window.tskEditor.text());
+        const at = text.indexOf(from, after);
+        assert.ok(at >= 0, `no '${from}' in the open file`);
+        await page.evaluate(([a, b]) => window.tskEditor.select(a, b), [at, at + from.length]);
+        await page.keyboard.type(to);
+      };
+      const checked = async (n) => page.waitForFunction((k) => Number(document.body.dataset.checks) >= k, n, { timeout: 60000 });
+
+      await page.goto(`${server.url}?autoboot=0`);
+      await page.waitForFunction(() => document.body.dataset.editor, null, { timeout: 120000 });
+      assert.strictEqual(await data("editor"), "ready", await page.textContent("#check-status"));
+      assert.strictEqual(await data("state"), "idle");
+      assert.deepStrictEqual(await diagnostics(), [], "the kernel as built has no diagnostics");
+      console.log(`      first diagnostics ${await data("firstDiagnosticsMs")} ms after the editor started (sources fetched, first check ${await data("checkMs")} ms)`);
+
+      // A `var` (the subset's TSK1011) where fault.ts has a const, typed over it.
+      await page.click(`#files li[data-file="${FILE}"]`);
+      const text = await page.evaluate(() => window.tskEditor.text());
+      const at = text.split("\n").indexOf(LINE);
+      assert.ok(at >= 0, `${FILE} no longer has: ${LINE}`);
+      const lineStart = text.indexOf(LINE);
+      await typeOver("const", "var", lineStart);
+      await checked(2);
+      console.log(`      re-check after an edit: ${await data("checkMs")} ms`);
+      let d = await diagnostics();
+      const tsk = d.find((x) => x.code === "TSK1011");
+      assert.ok(tsk, JSON.stringify(d));
+      assert.strictEqual(tsk.file, FILE);
+      assert.strictEqual(Number(tsk.line), at + 1);
+      assert.match(tsk.text, /'var' is not in the subset/);
+      assert.ok((await marks()).some((m) => m.line === at + 1 && /^TSK1011: /.test(m.message)), JSON.stringify(await marks()));
+      assert.ok(await markedInDom() >= 2, "a gutter marker and an underline in the editor");
+      assert.ok(await page.evaluate((f) => document.querySelector(`#files li[data-file="${f}"]`).classList.contains("errors"), FILE));
+      // Clicking the diagnostic puts the caret on its line.
+      await page.click("#diagnostics li[data-code=TSK1011]");
+      assert.strictEqual(Number(await data("caretLine")), at + 1);
+
+      // Boot now: the kernel changed and there is no i386 backend: said, nothing booted.
+      await page.click("#boot-button");
+      assert.strictEqual(await data("imageFrom"), "needs-backend");
+      assert.match(await page.textContent("#build-status"), /rebuilding the kernel in the browser needs the i386 backend .*kernel\/arch\/fault\.ts.*nothing was booted/);
+      assert.strictEqual(await data("state"), "idle");
+
+      // `var` fixed back to `const`, and a type error instead: tsc's TS2322, at the same line.
+      await typeOver("var", "const", lineStart);
+      await typeOver("load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP))", '"stack"', lineStart);
+      await checked(3);
+      await page.waitForFunction(() => document.querySelector("#diagnostics li[data-code=TS2322]"), null, { timeout: 60000 });
+      d = await diagnostics();
+      assert.ok(d.some((x) => x.code === "TS2322" && Number(x.line) === at + 1 && x.file === FILE), JSON.stringify(d));
+      assert.ok(!d.some((x) => x.code === "TSK1011"), JSON.stringify(d));
+
+      // Fixed (the original expression typed back): no diagnostics, no marks.
+      await typeOver('"stack"', "load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP))", lineStart);
+      await page.click("#check-button");
+      assert.strictEqual(await page.evaluate(() => window.tskEditor.text()), text);
+      assert.deepStrictEqual(await diagnostics(), []);
+      assert.deepStrictEqual(await marks(), []);
+      assert.strictEqual(await markedInDom(), 0);
+
+      // Boot: the image built in the page, booted by v86 (an emulator slot while it runs).
+      await withSlot(async () => {
+        await page.click("#boot-button");
+        assert.strictEqual(await data("imageFrom"), "page", await page.textContent("#build-status"));
+        await page.waitForFunction(() => !["idle", "running"].includes(document.body.dataset.state), null, { timeout: 120000 });
+      });
+      const consoleText = await page.evaluate(() => document.querySelector("#terminal .xterm-rows").innerText);
+      assert.strictEqual(await data("state"), "done", `${await page.textContent("#status")}\n${consoleText}\n${errors.join("\n")}`);
+      assert.ok(consoleText.split("\n").map((l) => l.trimEnd()).includes("boot: ok"), consoleText);
+      assert.strictEqual(await data("kernelFrom"), "prebuilt");
+      assert.match(await page.textContent("#build-status"), /assembled here by toolchain\/asm, linked here by toolchain\/link/);
+      const built = await page.evaluate(() => {
+        const b = window.tskLastBuild;
+        return { stage1: Array.from(b.stage1), stage2: Array.from(b.stage2), image: Array.from(b.image), times: b.times };
+      });
+      assert.deepStrictEqual(Buffer.from(built.stage1), fs.readFileSync(path.join(ROOT, "build/stage1.bin")));
+      assert.deepStrictEqual(Buffer.from(built.stage2), fs.readFileSync(path.join(ROOT, "build/stage2.bin")));
+      assert.ok(Buffer.from(built.image).equals(fs.readFileSync(path.join(ROOT, "build/tsk.img"))), "the page's image = build/tsk.img");
+      console.log(`      in-page build ${await data("buildMs")} ms: ${Object.entries(built.times).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      assert.deepStrictEqual(errors, []);
+      await page.close();
+    });
+  });
+});

@@ -10,7 +10,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { build, which, ROOT } = require("../scripts/lib/build");
+const { build, which, asmLineSources, ROOT } = require("../scripts/lib/build");
 const { buildKtest } = require("../scripts/lib/ktest");
 const lines = require("../scripts/lib/lines");
 const { assemble } = require("../toolchain/asm/assemble");
@@ -157,7 +157,8 @@ describe("toolchain/link (JavaScript linker)", function () {
         for (const o of OBJECTS.slice(0, 3)) fs.copyFileSync(path.join(dir, o), path.join(two, o));
         linesObj(Buffer.alloc(0));
         const first = jsLink(two, path.join(two, "first"));
-        const table = lines.lineTable(first.elf, { root: ROOT });
+        // The build's table: its .ts rows from the ELF's DWARF, its assembly rows from nasm's listings.
+        const table = lines.lineTable(first.elf, { root: ROOT, asm: asmLineSources(dir) });
         assert.ok(table.equals(fs.readFileSync(path.join(dir, "lines.bin"))), "line table from our ELF differs from ld's");
         linesObj(table);
         const second = jsLink(two, path.join(two, "second"));

@@ -255,6 +255,9 @@ function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = 
 /** The kernel's assembly sources and their objects, in link order (the entry stub first). */
 const ASM_OBJECTS = [["kernel/arch/entry.asm", "entry.o"], ["kernel/arch/idt.asm", "idt.o"]];
 
+/** The assembly objects of a build in `dir` with their nasm listings, for lines.lineTable. */
+const asmLineSources = (dir) => ASM_OBJECTS.map(([source, obj]) => ({ source, object: path.join(dir, obj), listing: path.join(dir, `${obj}.lst`) }));
+
 /** ld, the line table from the first link's DWARF, the second link with it, objcopy. */
 function link(dir, objects) {
   const out = (name) => path.join(dir, name);
@@ -275,7 +278,7 @@ function link(dir, objects) {
   ld();
   let table;
   try {
-    table = lines.lineTable(out("kernel.elf"), { root: ROOT, asm: ASM_OBJECTS.map(([source, obj]) => ({ source, object: out(obj), listing: out(`${obj}.lst`) })) });
+    table = lines.lineTable(out("kernel.elf"), { root: ROOT, asm: asmLineSources(dir) });
   } catch (e) {
     throw new BuildError(`line table: ${e.message}`);
   }
@@ -292,4 +295,4 @@ function link(dir, objects) {
 /** The same as build(): every build is incremental now (kept for its callers). */
 const buildIfNeeded = (opts = {}) => build(opts);
 
-module.exports = { build, buildIfNeeded, kernelCflags, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };
+module.exports = { build, buildIfNeeded, kernelCflags, asmLineSources, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };

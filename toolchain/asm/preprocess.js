@@ -231,12 +231,24 @@ class Preprocessor {
         return;
       }
       case "macro": {
-        const m = /^\s+([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)\s+(\d+)(?:-(\d+|\*))?(\+)?(\.nolist)?\s*(?:;.*)?$/.exec(rest);
-        if (!m) throw err("`%macro' expects a name and a parameter count (defaults are not supported)");
+        const m = /^\s+([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)\s+(\d+)(?:-(\d+|\*))?(\+)?(\.nolist)?(?:\s+([^;]*?))?\s*(?:;.*)?$/.exec(rest);
+        if (!m) throw err("`%macro' expects a name, a parameter count and optional default values");
         if (m[4]) throw err("`%macro': greedy parameters (+) are not supported");
         const min = Number(m[2]);
         const max = m[3] === undefined ? min : m[3] === "*" ? Infinity : Number(m[3]);
-        this.collect = { kind: "macro", open: "macro", close: "endmacro", depth: 1, body: [], name: m[1], min, max, file: l.file, line: l.line };
+        // Defaults for parameters min+1..max, in order (NASM: `%macro E820 3-4 1`); %0 then counts
+        // them too, as NASM's does.
+        let defaults = [];
+        if (m[6]) {
+          if (max === min) throw err("`%macro': default values need a parameter range (min-max)");
+          try {
+            defaults = splitArgs(tokenize(m[6]));
+          } catch (e) {
+            throw err(e.message);
+          }
+          if (defaults.length > max - min) throw err(`\`%macro': ${defaults.length} default values for ${max - min} optional parameters`);
+        }
+        this.collect = { kind: "macro", open: "macro", close: "endmacro", depth: 1, body: [], name: m[1], min, max, defaults, file: l.file, line: l.line };
         return;
       }
       case "rep": {
@@ -259,7 +271,7 @@ class Preprocessor {
 
   finishCollect(c, l) {
     if (c.kind === "macro") {
-      this.mmacros.set(c.name, { min: c.min, max: c.max, body: c.body, file: c.file, line: c.line });
+      this.mmacros.set(c.name, { min: c.min, max: c.max, defaults: c.defaults, body: c.body, file: c.file, line: c.line });
       return;
     }
     if (this.stack.length > MAX_DEPTH) throw new AsmError(l.file, l.line, "`%rep' nested too deeply");
@@ -274,6 +286,7 @@ class Preprocessor {
     if (args.length < m.min || args.length > m.max) {
       throw new AsmError(l.file, l.line, `macro \`${name}' expects ${m.min === m.max ? m.min : `${m.min}-${m.max}`} parameters, got ${args.length}`);
     }
+    while (args.length < m.min + m.defaults.length) args.push(m.defaults[args.length - m.min]);
     if (this.stack.length > MAX_DEPTH) throw new AsmError(l.file, l.line, `macro \`${name}' nested too deeply`);
     const id = ++this.uniq;
     const lines = m.body.map((b) => {

@@ -91,3 +91,28 @@ describe("build: the compiler's transpile cache (compiler/node/register.js)", fu
     }
   });
 });
+
+describe("build: one directory, two processes", function () {
+  this.timeout(300000);
+  it("builds that race for the same directory take turns and both succeed", async function () {
+    const { spawn } = require("child_process");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-build-race-"));
+    try {
+      const one = () => new Promise((resolve) => {
+        const p = spawn(process.execPath, [path.join(ROOT, "scripts/build.js"), "--dir", dir], { cwd: ROOT });
+        let out = "";
+        p.stdout.on("data", (d) => (out += d));
+        p.stderr.on("data", (d) => (out += d));
+        p.on("close", (status) => resolve({ status, out }));
+      });
+      const [a, b] = await Promise.all([one(), one()]);
+      assert.strictEqual(a.status, 0, a.out);
+      assert.strictEqual(b.status, 0, b.out);
+      // One of them built everything; the other found it done.
+      assert.ok([a, b].some((r) => /\[build\] up to date/.test(r.out)), a.out + b.out);
+      assert.ok(!fs.existsSync(path.join(dir, "build.lock")), "the lock is released");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -10,7 +10,7 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 const bootInfo = require("../gen-boot-info");
 const lines = require("./lines");
-const { Steps, filesUnder } = require("./steps");
+const { Steps, filesUnder, withDirLock } = require("./steps");
 
 /** The C backend's kernel gcc flags (compiler/src/backend/c/flags.ts, loaded as the compiler is). */
 function kernelGccFlags() {
@@ -214,12 +214,20 @@ function compileKernel(entry, kernelC) {
  * log: progress line sink (default: stdout; null for silence).
  * Returns {image, kernelBytes, kernelEnd, imageBytes, upToDate, ran: [step ids]}.
  */
-function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = console.log } = {}) {
-  dir = path.resolve(ROOT, dir);
+function build(opts = {}) {
+  const dir = path.resolve(ROOT, opts.dir || "build");
+  fs.mkdirSync(dir, { recursive: true });
+  // prepare(): writes the build's own inputs (a generated entry module) under the same lock.
+  return withDirLock(dir, () => {
+    if (opts.prepare) opts.prepare();
+    return buildLocked({ ...opts, dir });
+  });
+}
+
+function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, log = console.log }) {
   image = path.resolve(ROOT, image || path.join(dir, "tsk.img"));
   const out = (name) => path.join(dir, name);
   checkTools(["gcc", "ld", "objcopy", "nasm", "objdump", "addr2line", "nm"]);
-  fs.mkdirSync(dir, { recursive: true });
   const steps = new Steps(dir, stepLogger(log));
 
   genBootInfo(dir, steps);

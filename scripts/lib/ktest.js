@@ -193,9 +193,11 @@ function buildKtest({ dir = "build/ktest", roots = ["kernel"], only, select, log
   fs.mkdirSync(dir, { recursive: true });
   const text = genEntry(suites, entry, only, select);
   if (log) log(`[build] ktest   ${suites.length} suites, ${suites.reduce((n, s) => n + s.tests.length, 0)} tests -> ${path.relative(ROOT, entry)}`);
-  // Only when it changed: the incremental build keys on content, but an unchanged file is cheaper.
-  if (!fs.existsSync(entry) || fs.readFileSync(entry, "utf8") !== text) fs.writeFileSync(entry, text);
-  return { ...build({ entry, dir, log }), entry, suites };
+  // Written under the build's lock, and only when it changed (the build keys on content).
+  const prepare = () => {
+    if (!fs.existsSync(entry) || fs.readFileSync(entry, "utf8") !== text) fs.writeFileSync(entry, text);
+  };
+  return { ...build({ entry, dir, log, prepare }), entry, suites };
 }
 
 module.exports = { discover, genEntry, buildKtest, selector, suiteName, checkExpected, describeExpect, FAULT_NAMES, MARKER };

@@ -58,6 +58,52 @@ class Steps {
   }
 }
 
+/**
+ * Runs `fn` holding `dir`'s build lock: two processes building one directory at once (two test
+ * workers, `npm start` during `npm test`) would interleave their steps' outputs. The lock is a file
+ * created exclusively, holding the owner's pid; a lock whose owner is dead is taken over.
+ */
+function withDirLock(dir, fn) {
+  const lock = path.join(dir, "build.lock");
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+      let owner = NaN;
+      try {
+        owner = Number(fs.readFileSync(lock, "utf8"));
+      } catch {}
+      if (owner === process.pid) throw new Error(`${dir}: build.lock is already held by this process (a build inside a build?)`);
+      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+        try {
+          fs.unlinkSync(lock);
+        } catch {}
+        continue;
+      }
+      Atomics.wait(wait, 0, 0, 50);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    try {
+      fs.unlinkSync(lock);
+    } catch {}
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+
 /** Every file under `dirs` (recursively) whose name passes `filter`, sorted. */
 function filesUnder(dirs, filter = () => true) {
   const out = [];
@@ -76,4 +122,4 @@ function filesUnder(dirs, filter = () => true) {
   return [...new Set(out)].sort();
 }
 
-module.exports = { Steps, filesUnder };
+module.exports = { Steps, filesUnder, withDirLock };

@@ -1,4 +1,4 @@
-// In-kernel tests of the sanitised run table (e820.ts) on the real machine: its shape, its home in
+// @tsk-uses-intrinsics. In-kernel tests of the sanitised run table (e820.ts) on the real machine: its shape, its home in
 // the kernel image, and that nothing reads the BIOS's raw entries once it is built.
 import { load32, store32 } from "../arch/cpu";
 import { expectEq, expectTrue } from "../test/ktap";

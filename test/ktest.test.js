@@ -209,7 +209,7 @@ describe("boot: npm run ktest (the command)", function () {
   it("a pattern that names no test is an error listing the suites, exit 1; bad arguments exit 2", async function () {
     const r = await ktest(["--only", "no/such*"]);
     assert.strictEqual(r.status, 1);
-    assert.match(r.stderr, /--only no\/such\* names no in-kernel test \(suites: arch\/fault, mem\/pages, mem\/paging\)/);
+    assert.match(r.stderr, /--only no\/such\* names no in-kernel test \(suites: arch\/fault, mem\/e820, mem\/pages, mem\/paging\)/);
     assert.strictEqual((await ktest(["--frob"])).status, 2);
   });
 

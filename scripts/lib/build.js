@@ -301,7 +301,7 @@ function buildJs({ entry, dir, image, log }) {
   steps.step("link", {
     name: "link.js", text: `${objects.map(rel).join(" ")} + line table -> ${rel(out("kernel.elf"))}, ${rel(out("kernel.bin"))}`,
     outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin")],
-    inputs: [...objects, out("kernel.lines.json"), path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"),
+    inputs: [...objects, ...ASM_OBJECTS.map(([, obj]) => out(`${obj}.rows.json`)), out("kernel.lines.json"), path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"),
       path.join(ROOT, "scripts/lib/jsbuild.js"), bootInfo.SOURCE, ...jsbuild.toolchainFiles("link"), ...jsbuild.toolchainFiles("asm")],
     key: "js",
   }, () => jsbuild.jsLink(dir, objects, KERNEL_BASE));

@@ -19,23 +19,68 @@ function setErrorClass(c) {
   BuildError = c;
 }
 
-/** toolchain/asm on one file: like `nasm -f <format> -Werror -I<dir>/ -Iboot/ src -o dst`. */
+/**
+ * toolchain/asm on one file: like `nasm -f <format> -Werror -I<dir>/ -Iboot/ src -o dst`. For elf32
+ * objects it also writes <dst>.rows.json, what nasm's listing gives the native build's line table:
+ * each instruction of the file itself (a macro's expansion counts as the invoking line) with its
+ * section offset, and each section's labels (where the section landed comes from a global one).
+ */
 function assembleFile(src, format, dst, dir) {
-  const { assemble } = require("../../toolchain/asm/assemble");
+  const { Assembler } = require("../../toolchain/asm/assemble");
+  const file = path.relative(ROOT, path.resolve(ROOT, src)).split(path.sep).join("/");
+  let rows = [];
+  class Recording extends Assembler {
+    pass(n) {
+      rows = [];
+      return super.pass(n);
+    }
+    emit(sec, bytes, fixups, st) {
+      if (bytes.length && !sec.nobits && st.file === src) rows.push({ section: sec.name, offset: Number(sec.size), end: Number(sec.size) + bytes.length, line: st.line });
+      return super.emit(sec, bytes, fixups, st);
+    }
+  }
   let bytes;
+  let a;
   try {
-    bytes = assemble({ file: src, format, includeDirs: [`${dir}/`, "boot/"], werror: true, cwd: ROOT });
+    a = new Recording({ file: src, format, includeDirs: [`${dir}/`, "boot/"], werror: true, cwd: ROOT });
+    bytes = a.run();
   } catch (e) {
     throw new BuildError(`asm (JavaScript) failed:\n${e.message}`);
   }
   fs.writeFileSync(`${dst}.tmp`, bytes);
   fs.renameSync(`${dst}.tmp`, dst);
+  if (format === "elf32") {
+    const labels = [...a.symbols.values()].filter((x) => x.section && x.value !== undefined && !x.extern)
+      .map((x) => ({ name: x.name, section: x.section.name, value: Number(x.value), global: !!x.global }));
+    fs.writeFileSync(`${dst}.rows.json`, JSON.stringify({ source: file, rows, labels }));
+  }
+}
+
+/** The line-table rows of an assembly object (assembleFile's .rows.json) in the linked kernel:
+ *  symbols is link()'s map of global addresses. Sections with no global label are left out. */
+function asmRows(object, symbols) {
+  const { source, rows, labels } = JSON.parse(fs.readFileSync(`${object}.rows.json`, "utf8"));
+  const base = new Map();
+  for (const l of labels) {
+    const at = l.global ? symbols.get(l.name) : undefined;
+    if (at !== undefined && !base.has(l.section)) base.set(l.section, Number(at) - l.value);
+  }
+  const out = [];
+  for (const r of rows) {
+    if (!base.has(r.section) || !r.section.startsWith(".text")) continue;
+    const label = labels.filter((l) => l.section === r.section && l.value <= r.offset && !l.name.startsWith("..")).sort((x, y) => y.value - x.value)[0];
+    const func = label ? label.name : "?";
+    out.push({ start: base.get(r.section) + r.offset, chain: [{ file: source, line: r.line, func }] });
+    // Each instruction's end closes its range, unless the next row starts right there.
+    out.push({ start: base.get(r.section) + r.end, chain: [], weak: true });
+  }
+  return out;
 }
 
 /** The asm step for the build's Steps (ids distinct from nasm's are not needed: the key differs). */
 function jsAsm(src, format, dst, dir, steps, includes) {
   steps.step(`nasm:${rel(dst)}`, {
-    name: "asm.js", text: `${src} -> ${rel(dst)}`, outputs: [dst],
+    name: "asm.js", text: `${src} -> ${rel(dst)}`, outputs: [dst, ...(format === "elf32" ? [`${dst}.rows.json`] : [])],
     inputs: [path.resolve(ROOT, src), ...includes(dir), ...toolchainFiles("asm")], key: `js ${format} ${src}`,
   }, () => assembleFile(src, format, dst, dir));
 }
@@ -87,7 +132,8 @@ function jsLink(dir, objects, KERNEL_BASE) {
   const base = first.symbols.get(CODE_START);
   if (base === undefined) throw new BuildError(`link: no ${CODE_START} in the kernel (is ${rel(out("kernel-i386.o"))} the i386 backend's?)`);
   const map = JSON.parse(fs.readFileSync(out("kernel.lines.json"), "utf8"));
-  fs.writeFileSync(linesBin, lines.lineTableFromMap(map, Number(base)));
+  const extra = objects.filter((o) => fs.existsSync(`${o}.rows.json`)).flatMap((o) => asmRows(o, first.symbols));
+  fs.writeFileSync(linesBin, lines.lineTableFromMap(map, Number(base), extra));
   assembleLines();
   const second = ld();
   if (second.symbols.get("__lines_start") !== first.symbols.get("__lines_start") || second.symbols.get(CODE_START) !== base) {

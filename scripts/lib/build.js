@@ -235,14 +235,15 @@ function compileKernel(entry, kernelC) {
  * what it reads changed (scripts/lib/steps.js); with nothing changed nothing runs.
  * entry: the .ts module exporting kmain; dir: where intermediate files go; image: the disk image;
  * cSource: use this C file instead of compiling `entry` (tests of the pipeline itself);
+ * toolchain: "js" or "native" (default: chooseToolchain's choice: TSK_TOOLCHAIN, else what is installed);
  * log: progress line sink (default: stdout; null for silence).
  * Returns {image, kernelBytes, kernelEnd, imageBytes, upToDate, ran: [step ids]}.
  */
-function build({ entry = "kernel/main.ts", dir = "build", image, cSource, log = console.log } = {}) {
+function build({ entry = "kernel/main.ts", dir = "build", image, cSource, toolchain, log = console.log } = {}) {
   dir = path.resolve(ROOT, dir);
   image = path.resolve(ROOT, image || path.join(dir, "tsk.img"));
   const out = (name) => path.join(dir, name);
-  const toolchain = chooseToolchain(process.env, log);
+  toolchain = chooseToolchain(toolchain ? { ...process.env, TSK_TOOLCHAIN: toolchain } : process.env, log);
   if (toolchain === "js") {
     if (cSource) throw new BuildError("cSource: a C file can only be built by the native toolchain (TSK_TOOLCHAIN=native)");
     return buildJs({ entry, dir, image, log });

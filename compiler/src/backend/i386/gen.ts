@@ -22,6 +22,7 @@ export class I386Error extends Error {}
 
 const CC_UNSIGNED: Record<string, string> = { "==": "e", "!=": "ne", "<": "b", "<=": "be", ">": "a", ">=": "ae" };
 const CC_SIGNED: Record<string, string> = { "==": "e", "!=": "ne", "<": "l", "<=": "le", ">": "g", ">=": "ge" };
+const CC_NOT: Record<string, string> = { e: "ne", ne: "e", b: "ae", ae: "b", be: "a", a: "be", l: "ge", ge: "l", le: "g", g: "le" };
 const CC_CODE: Record<string, number> = { e: 4, ne: 5, b: 2, ae: 3, be: 6, a: 7, l: 12, ge: 13, le: 14, g: 15 };
 
 /** `setCC al` as bytes (toolchain/asm's encoder has no setcc; the bytes are the instruction). */
@@ -219,8 +220,7 @@ class FnGen {
         this.mark(s.loc);
         const els = this.fresh();
         const end = this.fresh();
-        this.expr(s.c);
-        o.push("test eax, eax", `jz ${els}`);
+        this.jumpIf(s.c, false, els);
         this.stmts(s.then);
         if (s.else) o.push(`jmp ${end}`);
         o.push(`${els}:`);
@@ -235,8 +235,7 @@ class FnGen {
         const end = this.fresh();
         o.push(`${top}:`);
         this.mark(s.loc);
-        this.expr(s.c);
-        o.push("test eax, eax", `jz ${end}`);
+        this.jumpIf(s.c, false, end);
         this.loops.push({ brk: end, cont: top });
         this.stmts(s.body);
         this.loops.pop();
@@ -254,8 +253,8 @@ class FnGen {
         this.loops.pop();
         o.push(`${cond}:`);
         this.mark(s.condLoc);
-        this.expr(s.c);
-        o.push("test eax, eax", `jnz ${top}`, `${end}:`);
+        this.jumpIf(s.c, true, top);
+        o.push(`${end}:`);
         return;
       }
       case "for": {
@@ -267,8 +266,7 @@ class FnGen {
         o.push(`${top}:`);
         if (s.c) {
           this.mark(s.loc);
-          this.expr(s.c);
-          o.push("test eax, eax", `jz ${end}`);
+          this.jumpIf(s.c, false, end);
         }
         this.loops.push({ brk: end, cont: step });
         this.stmts(s.body);
@@ -380,8 +378,7 @@ class FnGen {
       case "cond": {
         const els = this.fresh();
         const end = this.fresh();
-        this.expr(e.c);
-        o.push("test eax, eax", `jz ${els}`);
+        this.jumpIf(e.c, false, els);
         this.expr(e.a);
         o.push(`jmp ${end}`, `${els}:`);
         this.expr(e.b);
@@ -411,6 +408,38 @@ class FnGen {
     }
   }
 
+  /** Jumps to `label` when the bool `c` is `when`, falling through otherwise: a comparison, a
+   *  negation or a && / || becomes flags and jumps instead of a 0/1 value then a test. */
+  private jumpIf(c: Expr, when: boolean, label: string): void {
+    const o = this.out;
+    if (c.k === "not") return this.jumpIf(c.x, !when, label);
+    if (c.k === "logic") {
+      // a && b is false when a is; a || b true when a is: short-circuit on a, then decide by b.
+      const decidesOnA = (c.op === "&&") !== when;
+      if (decidesOnA) {
+        this.jumpIf(c.a, when, label);
+        this.jumpIf(c.b, when, label);
+      } else {
+        const skip = this.fresh();
+        this.jumpIf(c.a, !when, skip);
+        this.jumpIf(c.b, when, label);
+        o.push(`${skip}:`);
+      }
+      return;
+    }
+    if (c.k === "cmp") {
+      const rep = repOf(c.a);
+      if (rep !== "i64" && rep !== "str" && rep !== "void") {
+        const imm = this.operands(c.a, c.b, true);
+        const cc = (rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[c.op];
+        o.push(`cmp eax, ${imm ?? "ecx"}`, `j${when ? cc : CC_NOT[cc]} ${label}`);
+        return;
+      }
+    }
+    this.expr(c);
+    o.push("test eax, eax", `${when ? "jnz" : "jz"} ${label}`);
+  }
+
   private conv(to: Rep, x: Expr): void {
     const from = repOf(x);
     this.expr(x);
@@ -435,10 +464,52 @@ class FnGen {
     this.expr(b);
   }
 
+  /** An operand read with no effect and no register but ecx: a constant or a 32-bit-or-narrower
+   *  variable. Such a right operand is loaded straight into ecx (or used as an immediate) after
+   *  the left one is evaluated: the same order, without the round trip through the stack. */
+  private operand(x: Expr): { imm?: string; load?: string } | undefined {
+    if (x.k === "int") return { imm: imm32(x.v) };
+    if (x.k === "bool") return { imm: x.v ? "1" : "0" };
+    const v = x.k === "var" ? x.v : x.k === "temp" ? x.t : undefined;
+    if (!v) return undefined;
+    const at = this.where(v);
+    switch (v.rep) {
+      case "u8":
+      case "bool":
+        return { load: `movzx ecx, byte ${at}` };
+      case "u16":
+        return { load: `movzx ecx, word ${at}` };
+      case "u32":
+      case "i32":
+        return { load: `mov ecx, dword ${at}` };
+    }
+    return undefined;
+  }
+
+  /** a into eax and b into ecx, a evaluated first. Returns b's immediate when `immOk` and b is a
+   *  constant (then ecx is not loaded). */
+  private operands(a: Expr, b: Expr, immOk: boolean): string | undefined {
+    const fast = this.operand(b);
+    if (fast) {
+      this.expr(a);
+      if (fast.imm !== undefined && immOk) return fast.imm;
+      this.out.push(fast.load ?? `mov ecx, ${fast.imm}`);
+      return undefined;
+    }
+    this.pair(a, b);
+    this.out.push("mov ecx, eax", "pop eax");
+    return undefined;
+  }
+
   private bin(e: Expr & { k: "bin" }): void {
     const o = this.out;
-    this.pair(e.a, e.b);
-    o.push("mov ecx, eax", "pop eax");
+    const ALU: Record<string, string> = { "+": "add", "-": "sub", "&": "and", "|": "or", "^": "xor" };
+    if (ALU[e.op]) {
+      const imm = this.operands(e.a, e.b, true);
+      o.push(`${ALU[e.op]} eax, ${imm ?? "ecx"}`);
+      return;
+    }
+    this.operands(e.a, e.b, false);
     switch (e.op) {
       case "+":
         o.push("add eax, ecx");
@@ -487,8 +558,8 @@ class FnGen {
       o.push("cmp dword [esp + 4], edx", `jne ${hi}`, "cmp dword [esp], eax", setcc(CC_UNSIGNED[op]), `jmp ${end}`, `${hi}:`, setcc(CC_SIGNED[op]), `${end}:`, "movzx eax, al", "add esp, 8");
       return;
     }
-    this.pair(a, b);
-    o.push("mov ecx, eax", "pop eax", "cmp eax, ecx", setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
+    const imm = this.operands(a, b, true);
+    o.push(`cmp eax, ${imm ?? "ecx"}`, setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
   }
 
   private call(fn: Fn, args: Expr[]): void {

@@ -70,8 +70,12 @@ class FnGen {
     o.push(`${name}:`);
     this.mark(this.fn.loc);
     o.push("push ebp", "mov ebp, esp");
-    if (this.frame) o.push(`sub esp, ${this.frame}`);
+    // The frame's size is known only at the end (inlined calls take slots as they are met).
+    const sub = o.length;
+    o.push("");
     this.stmts(this.fn.body);
+    o[sub] = this.frame ? `sub esp, ${this.frame}` : "nop";
+    if (!this.frame) o.splice(sub, 1);
     o.push(".ret:", "leave", "ret", "");
     return o;
   }
@@ -562,8 +566,29 @@ class FnGen {
     o.push(`cmp eax, ${imm ?? "ecx"}`, setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
   }
 
+  /** A call of a small leaf function whose body is one `return x` (or one expression statement)
+   *  calling nothing: lowered in place, as gcc -O2 inlines the arch layer's one-line helpers. Its
+   *  arguments are evaluated left to right into slots of this frame that stand for its parameters
+   *  (and its temporaries), then its expression is evaluated here. Its code's line-map rows are
+   *  the calling statement's. */
+  private inline(fn: Fn, args: Expr[]): boolean {
+    if (fn.linkage.k !== "internal" || fn.noreturn || fn.body.length !== 1) return false;
+    const st = fn.body[0];
+    const x = st.k === "return" ? st.x : st.k === "expr" ? st.x : undefined;
+    if (!x || (st.k === "return") !== (fn.ret !== "void") || !leaf(x)) return false;
+    for (const p of fn.params) this.local(p);
+    for (const t of fn.temps) this.local(t);
+    args.forEach((a, i) => {
+      this.expr(a);
+      this.store(fn.params[i]);
+    });
+    this.expr(x);
+    return true;
+  }
+
   private call(fn: Fn, args: Expr[]): void {
     const o = this.out;
+    if (this.inline(fn, args)) return;
     const sizes = fn.params.map((p) => slotBytes(p.rep));
     const total = sizes.reduce((x, y) => x + y, 0);
     if (args.length !== fn.params.length) throw new I386Error(`tsk: internal error (i386): ${fn.name} called with ${args.length} arguments`);
@@ -734,6 +759,34 @@ class FnGen {
       }
     }
     throw new I386Error(`tsk: the i386 backend has no runtime operation '${op}'`);
+  }
+}
+
+/** Whether `e` calls no function (intrinsics and runtime operations are inline code). */
+function leaf(e: Expr): boolean {
+  switch (e.k) {
+    case "call":
+    case "never":
+      return false;
+    case "conv":
+    case "not":
+    case "bnot":
+      return leaf(e.x);
+    case "bin":
+    case "cmp":
+    case "logic":
+      return leaf(e.a) && leaf(e.b);
+    case "cond":
+      return leaf(e.c) && leaf(e.a) && leaf(e.b);
+    case "intrinsic":
+    case "runtime":
+      return e.args.every(leaf);
+    case "strlen":
+      return leaf(e.s);
+    case "seq":
+      return e.temps.every((t) => leaf(t.x)) && leaf(e.body);
+    default:
+      return true;
   }
 }
 

@@ -227,12 +227,12 @@ function encodeRows(rows) {
 /**
  * The table from the i386 backend's own line map (compiler/src/backend/i386: rows of {offset, file,
  * line, func} from the object's first code byte, `file` empty where no .ts line is) placed at
- * `base`, the address the linker gave that byte: no DWARF and no binutils (TSK_TOOLCHAIN=js). The
- * backend does not inline, so each chain is one level. asmRows: rows of the assembly objects
+ * `base`, the address the linker gave that byte: no DWARF and no binutils (TSK_TOOLCHAIN=js). A
+ * row of inlined code carries its callers (`outer`, innermost first) after it in the chain. asmRows: rows of the assembly objects
  * ({start, chain, weak}), as asmRows() makes from nasm's listing on the native path.
  */
 function lineTableFromMap(map, base, asmRows = []) {
-  const rows = map.map((r) => ({ start: base + r.offset, chain: r.file ? [{ file: r.file, line: r.line, func: r.func }] : [] }));
+  const rows = map.map((r) => ({ start: base + r.offset, chain: r.file ? [{ file: r.file, line: r.line, func: r.func }, ...(r.outer || [])] : [] }));
   return encodeRows([...rows, ...asmRows]);
 }
 

@@ -80,4 +80,15 @@ describe("compiler: the i386 backend", () => {
     assert.strictEqual(rows[rows.length - 1].offset, r.out.textBytes);
     assert.ok(rows.filter((x) => x.file).every((x) => /lines\d*\.ts$/.test(x.file)));
   });
+
+  it("a one-line leaf function is inlined, its rows naming its line inside the caller's", () => {
+    const file = writeModule("function h(x: u32): u32 {\n  return u32(x + 1);\n}\nexport function g(a: u32): u32 {\n  return u32(h(a) * 2);\n}\n", "inline");
+    const r = compileWith([file], new I386Backend("host"));
+    assert.ok(r.out, JSON.stringify(r.diagnostics));
+    assert.doesNotMatch(r.out.asm, /call /, "h is not called");
+    const chains = r.out.lines.filter((x) => x.file).map((x) => [`${x.func}:${x.line}`, ...(x.outer || []).map((o) => `${o.func}:${o.line}`)].join(" < "));
+    // h is still emitted as a function of its own (the backend emits every function).
+    assert.deepStrictEqual(chains, ["h:1", "h:2", "g:4", "g:5", "h:2 < g:5", "g:5"]);
+    assert.deepStrictEqual(target.runCalls(file, [{ fn: "g", args: [0xffffffff] }, { fn: "g", args: [20] }]), runNode(file, [{ fn: "g", args: [0xffffffff] }, { fn: "g", args: [20] }]));
+  });
 });

@@ -16,6 +16,8 @@ export interface Mark {
   file: string;
   line: number;
   func: string;
+  /** For an inlined function's code: the frames it was inlined into, innermost first. */
+  outer?: { file: string; line: number; func: string }[];
 }
 
 export class I386Error extends Error {}
@@ -117,7 +119,11 @@ class FnGen {
     return `.l${this.label++}`;
   }
 
+  /** The statement being lowered (inlined code's caller). */
+  private cur: Loc | undefined;
+
   private mark(loc: Loc): void {
+    this.cur = loc;
     const label = `.m${this.marks.length}`;
     this.out.push(`${label}:`);
     this.marks.push({ label: `${this.names.fn(this.fn)}${label}`, file: this.rel(loc.file), line: loc.line, func: this.fn.name });
@@ -572,8 +578,10 @@ class FnGen {
    *  (and its temporaries), then its expression is evaluated here. Its code's line-map rows are
    *  the calling statement's. */
   private inline(fn: Fn, args: Expr[]): boolean {
-    if (fn.linkage.k !== "internal" || fn.noreturn || fn.body.length !== 1) return false;
-    const st = fn.body[0];
+    // tsc's proof that a non-void function's end is unreachable follows its return: not code.
+    const body = fn.body.filter((x) => x.k !== "unreachable");
+    if (fn.linkage.k !== "internal" || fn.noreturn || body.length !== 1) return false;
+    const st = body[0];
     const x = st.k === "return" ? st.x : st.k === "expr" ? st.x : undefined;
     if (!x || (st.k === "return") !== (fn.ret !== "void") || !leaf(x)) return false;
     for (const p of fn.params) this.local(p);
@@ -582,7 +590,17 @@ class FnGen {
       this.expr(a);
       this.store(fn.params[i]);
     });
+    // The callee's own line, inlined into the calling statement's (an inline chain, as gcc's DWARF
+    // gives the native line table), then back to the caller's line.
+    const caller = this.cur;
+    const label = `.m${this.marks.length}`;
+    this.out.push(`${label}:`);
+    this.marks.push({
+      label: `${this.names.fn(this.fn)}${label}`, file: this.rel(st.loc.file), line: st.loc.line, func: fn.name,
+      outer: caller ? [{ file: this.rel(caller.file), line: caller.line, func: this.fn.name }] : [],
+    });
     this.expr(x);
+    if (caller) this.mark(caller);
     return true;
   }
 

@@ -20,6 +20,8 @@ export interface LineRow {
   file: string;
   line: number;
   func: string;
+  /** Inlined code: the frames it was inlined into, innermost first. */
+  outer?: { file: string; line: number; func: string }[];
 }
 
 export interface I386Output {
@@ -70,7 +72,7 @@ export class I386Backend implements Backend<I386Output> {
       return Number(s.value);
     };
     const base = value(CODE_START);
-    const lines: LineRow[] = marks.map((m) => ({ offset: value(m.label) - base, file: m.file, line: m.line, func: m.func }));
+    const lines: LineRow[] = marks.map((m) => ({ offset: value(m.label) - base, file: m.file, line: m.line, func: m.func, ...(m.outer?.length ? { outer: m.outer } : {}) }));
     const text = a.sections.get(".text");
     const textBytes = text ? Number(text.size) : 0;
     lines.push({ offset: textBytes, file: "", line: 0, func: "" });

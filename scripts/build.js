@@ -2,6 +2,7 @@
 // `npm run build`: builds build/tsk.img from kernel/main.ts (scripts/lib/build.js does the work).
 // Options: --entry <file.ts> --dir <build dir> --image <img> (other images, e.g. the test kernel),
 // --c <file.c> (skip tsk: build from hand-written C, for testing the pipeline), --if-needed.
+// TSK_TOOLCHAIN=js|native picks the toolchain (scripts/lib/build.js's chooseToolchain).
 "use strict";
 require("./lib/help").helpFromHeader(__filename);
 const { build, buildIfNeeded, BuildError } = require("./lib/build");

@@ -222,11 +222,13 @@ void kmain(uint32_t bi) {
   });
 
   describe("build and harness errors", function () {
-    it("build names a missing tool (PATH without nasm)", function () {
+    it("build names a missing tool (TSK_TOOLCHAIN=native, PATH without nasm)", function () {
+      // Without TSK_TOOLCHAIN the build would use the JavaScript toolchain instead
+      // (test/toolchain-js.test.js); asked for the native one, it names what is missing.
       const tools = ["gcc", "ld", "objcopy"].map((t) => which(t));
       const dir = pathWith(tmpFile("path-build"), [process.execPath, ...tools]);
       const r = spawnSync(process.execPath, ["scripts/build.js"], {
-        cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: dir },
+        cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: dir, TSK_TOOLCHAIN: "native" },
       });
       assert.strictEqual(r.status, 1, r.stdout + r.stderr);
       assert.match(r.stderr, /missing tool: nasm/);

@@ -11,6 +11,7 @@ const { spawnSync } = require("child_process");
 const bootInfo = require("../gen-boot-info");
 const lines = require("./lines");
 const { Steps, filesUnder, withDirLock } = require("./steps");
+const jsbuild = require("./jsbuild");
 
 /** The C backend's kernel gcc flags (compiler/src/backend/c/flags.ts, loaded as the compiler is). */
 function kernelGccFlags() {
@@ -27,6 +28,24 @@ const PACKAGES = { nasm: "nasm", gcc: "gcc", ld: "binutils", objcopy: "binutils"
   nm: "binutils", gdb: "gdb", "qemu-system-i386": "qemu-system-x86" };
 
 class BuildError extends Error {}
+jsbuild.setErrorClass(BuildError);
+
+/**
+ * Which toolchain builds: TSK_TOOLCHAIN=native (tsk's C backend, gcc, nasm, ld, objcopy: the
+ * reference) or js (tsk's i386 backend, toolchain/asm, toolchain/link: no native tool). Unset:
+ * native where gcc and nasm are on PATH, else js, saying so through `log`.
+ */
+function chooseToolchain(env = process.env, log = console.log) {
+  const asked = env.TSK_TOOLCHAIN;
+  if (asked !== undefined && asked !== "") {
+    if (asked !== "js" && asked !== "native") throw new BuildError(`TSK_TOOLCHAIN=${asked}: expected js or native`);
+    return asked;
+  }
+  const missing = ["gcc", "nasm"].filter((t) => !which(t, env));
+  if (!missing.length) return "native";
+  if (log) log(`[build] ${missing.join(" and ")} not on PATH: using the JavaScript toolchain (TSK_TOOLCHAIN=js)`);
+  return "js";
+}
 
 const rel = (p) => path.relative(ROOT, path.resolve(ROOT, p)) || ".";
 
@@ -161,18 +180,25 @@ function nasm(src, format, dst, dir, steps) {
 /** Assembles stage 1 and stage 2 into `dir` (needs no kernel): {stage1, stage2} paths. */
 function buildLoader({ dir = "build", log = console.log } = {}) {
   dir = path.resolve(ROOT, dir);
-  checkTools(["nasm"]);
+  const toolchain = chooseToolchain(process.env, log);
+  if (toolchain === "native") checkTools(["nasm"]);
   fs.mkdirSync(dir, { recursive: true });
   const steps = new Steps(dir, stepLogger(log));
   genBootInfo(dir, steps);
-  return assembleLoader(dir, steps);
+  return assembleLoader(dir, steps, toolchain);
 }
 
-function assembleLoader(dir, steps) {
+/** nasm, or toolchain/asm on the js toolchain (byte-identical output). */
+function assembler(toolchain) {
+  return toolchain === "js" ? (src, format, dst, dir, steps) => jsbuild.jsAsm(src, format, dst, dir, steps, includes) : nasm;
+}
+
+function assembleLoader(dir, steps, toolchain = "native") {
   const stage1 = path.join(dir, "stage1.bin");
   const stage2 = path.join(dir, "stage2.bin");
-  nasm("boot/stage1.asm", "bin", stage1, dir, steps);
-  nasm("boot/stage2.asm", "bin", stage2, dir, steps);
+  const asm = assembler(toolchain);
+  asm("boot/stage1.asm", "bin", stage1, dir, steps);
+  asm("boot/stage2.asm", "bin", stage2, dir, steps);
   return { stage1, stage2 };
 }
 
@@ -211,6 +237,7 @@ function compileKernel(entry, kernelC) {
  * what it reads changed (scripts/lib/steps.js); with nothing changed nothing runs.
  * entry: the .ts module exporting kmain; dir: where intermediate files go; image: the disk image;
  * cSource: use this C file instead of compiling `entry` (tests of the pipeline itself);
+ * toolchain: "js" or "native" (default: chooseToolchain's choice: TSK_TOOLCHAIN, else what is installed);
  * log: progress line sink (default: stdout; null for silence).
  * Returns {image, kernelBytes, kernelEnd, imageBytes, upToDate, ran: [step ids]}.
  */
@@ -224,9 +251,14 @@ function build(opts = {}) {
   });
 }
 
-function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, log = console.log }) {
+function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, toolchain, log = console.log }) {
   image = path.resolve(ROOT, image || path.join(dir, "tsk.img"));
   const out = (name) => path.join(dir, name);
+  toolchain = chooseToolchain(toolchain ? { ...process.env, TSK_TOOLCHAIN: toolchain } : process.env, log);
+  if (toolchain === "js") {
+    if (cSource) throw new BuildError("cSource: a C file can only be built by the native toolchain (TSK_TOOLCHAIN=native)");
+    return buildJs({ entry, dir, image, log });
+  }
   checkTools(["gcc", "ld", "objcopy", "nasm", "objdump", "addr2line", "nm"]);
   const steps = new Steps(dir, stepLogger(log));
 
@@ -258,6 +290,40 @@ function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, log = cons
   }, () => (info = makeImage({ stage1, stage2, kernel: out("kernel.bin"), out: image })));
   if (!steps.ran.length && log) log(`[build] up to date: ${rel(image)}`);
   return { image, ...(info || imageInfo(out("kernel.bin"), image)), upToDate: !steps.ran.length, ran: steps.ran };
+}
+
+/** build() on the JavaScript toolchain (scripts/lib/jsbuild.js): the same step ids as the native
+ *  build with the toolchain in their keys, so switching TSK_TOOLCHAIN rebuilds what differs; the
+ *  kernel object has its own name (kernel-i386.o), so gcc's kernel.o and its record stay valid. */
+function buildJs({ entry, dir, image, log }) {
+  const out = (name) => path.join(dir, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const steps = new Steps(dir, stepLogger(log));
+  genBootInfo(dir, steps);
+  steps.step("tsk", {
+    name: "tsk", text: `${rel(entry)} -> ${rel(out("kernel-i386.o"))} (i386 backend)`,
+    outputs: [out("kernel-i386.o"), out("kernel.lines.json")],
+    inputs: [...tskInputs(entry), ...jsbuild.toolchainFiles("asm")], key: `js ${rel(entry)}`,
+  }, () => jsbuild.compileKernelI386(entry, dir));
+  const asm = assembler("js");
+  for (const [source, obj] of ASM_OBJECTS) asm(source, "elf32", out(obj), dir, steps);
+  const objects = [...ASM_OBJECTS.map(([, obj]) => out(obj)), out("kernel-i386.o")];
+  const { KERNEL_BASE } = require(bootInfo.SOURCE);
+  steps.step("link", {
+    name: "link.js", text: `${objects.map(rel).join(" ")} + line table -> ${rel(out("kernel.elf"))}, ${rel(out("kernel.bin"))}`,
+    outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin")],
+    inputs: [...objects, ...ASM_OBJECTS.map(([, obj]) => out(`${obj}.rows.json`)), out("kernel.lines.json"), path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"),
+      path.join(ROOT, "scripts/lib/jsbuild.js"), bootInfo.SOURCE, ...jsbuild.toolchainFiles("link"), ...jsbuild.toolchainFiles("asm")],
+    key: "js",
+  }, () => jsbuild.jsLink(dir, objects, KERNEL_BASE));
+  const { stage1, stage2 } = assembleLoader(dir, steps, "js");
+  let info;
+  steps.step(`image:${rel(image)}`, {
+    name: "image", text: `stage1 + stage2 + kernel -> ${rel(image)}`, outputs: [image],
+    inputs: [stage1, stage2, out("kernel.bin"), path.join(ROOT, "boot/layout.inc")],
+  }, () => (info = makeImage({ stage1, stage2, kernel: out("kernel.bin"), out: image })));
+  if (!steps.ran.length && log) log(`[build] up to date: ${rel(image)}`);
+  return { image, toolchain: "js", ...(info || imageInfo(out("kernel.bin"), image)), upToDate: !steps.ran.length, ran: steps.ran };
 }
 
 /** The kernel's assembly sources and their objects, in link order (the entry stub first). */
@@ -303,4 +369,4 @@ function link(dir, objects) {
 /** The same as build(): every build is incremental now (kept for its callers). */
 const buildIfNeeded = (opts = {}) => build(opts);
 
-module.exports = { build, buildIfNeeded, kernelCflags, asmLineSources, buildLoader, makeImage, checkTools, which, loaderLayout, BuildError, ROOT };
+module.exports = { build, buildIfNeeded, kernelCflags, asmLineSources, buildLoader, makeImage, checkTools, chooseToolchain, which, loaderLayout, BuildError, ROOT };

@@ -186,7 +186,7 @@ function genEntry(suites, outFile, only, select) {
  * predicate (selector()) for a subset of the tests.
  * Returns build()'s result plus {entry, suites}.
  */
-function buildKtest({ dir = "build/ktest", roots = ["kernel"], only, select, log = console.log } = {}) {
+function buildKtest({ dir = "build/ktest", roots = ["kernel"], only, select, toolchain, log = console.log } = {}) {
   dir = path.resolve(ROOT, dir);
   const suites = discover(roots);
   const entry = path.join(dir, "main.ts");
@@ -197,7 +197,7 @@ function buildKtest({ dir = "build/ktest", roots = ["kernel"], only, select, log
   const prepare = () => {
     if (!fs.existsSync(entry) || fs.readFileSync(entry, "utf8") !== text) fs.writeFileSync(entry, text);
   };
-  return { ...build({ entry, dir, log, prepare }), entry, suites };
+  return { ...build({ entry, dir, toolchain, log, prepare }), entry, suites };
 }
 
 module.exports = { discover, genEntry, buildKtest, selector, suiteName, checkExpected, describeExpect, FAULT_NAMES, MARKER };

@@ -8,6 +8,9 @@ import { execFileSync, spawnSync } from "child_process";
 import { compileWith, buildHost } from "../../compiler/src/compile";
 import { CBackend } from "../../compiler/src/backend/c";
 import { i386Command } from "../../scripts/lib/i386-host";
+import { I386Backend } from "../../compiler/src/backend/i386";
+import { HOST_MAIN } from "../../compiler/src/backend/i386/gen";
+import { hostExecutable } from "../../compiler/src/backend/i386/host";
 
 export interface Call {
   fn: string;
@@ -79,7 +82,40 @@ function cTarget(name: string, flags: string[]): Target {
   };
 }
 
-export const TARGETS: Target[] = [cTarget("c/host", []), cTarget("c/i386 (gcc -m32)", ["-m32"])];
+/** The i386 backend: its object linked by toolchain/link with a tiny _start into a static i386
+ *  executable (no gcc, nasm or ld anywhere), run directly or through qemu-i386. */
+function i386Target(): Target {
+  let probe: string | undefined | null = null;
+  const exeOf = (file: string, calls: { fn: string; args: number[] }[], hostMain: boolean): string => {
+    const r = compileWith([file], new I386Backend("host"), hostMain);
+    if (r.out === undefined) throw new Error(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join("\n"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-i386-"));
+    const exe = path.join(dir, "program");
+    fs.writeFileSync(exe, hostExecutable(r.out.object, calls), { mode: 0o755 });
+    return exe;
+  };
+  return {
+    name: "i386/static executable",
+    unavailable() {
+      if (probe !== null) return probe;
+      try {
+        i386Command("/bin/true");
+        probe = undefined;
+      } catch (e) {
+        probe = (e as Error).message;
+      }
+      return probe;
+    },
+    runCalls(file, calls) {
+      return run(exeOf(file, calls, false), true).trim().split("\n");
+    },
+    runMain(file) {
+      return run(exeOf(file, [{ fn: HOST_MAIN, args: [] }], true), true).trim();
+    },
+  };
+}
+
+export const TARGETS: Target[] = [cTarget("c/host", []), cTarget("c/i386 (gcc -m32)", ["-m32"]), i386Target()];
 
 /** A scratch directory for generated modules. */
 export function scratch(prefix: string): string {

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// The allocator benchmark with the TypeScript compiled by tsk's i386 backend instead of tsk's C and
+// gcc: `toolchain.js_over_native_cycles` of issue 13. The benchmark harness and the C reference
+// allocator (bench/ref/kbench.c, kpages.c) are C, so this image still needs gcc for them (and ld
+// with libgcc: the harness prints 64-bit numbers); only the TypeScript side changes. Prints, per
+// measured operation, the i386 backend's cycles over gcc's for the same TypeScript.
+//   node bench/toolchain.js [--json]
+"use strict";
+require("../compiler/node/register");
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const { compileWith, format } = require("../compiler/src/compile");
+const { I386Backend } = require("../compiler/src/backend/i386");
+const { build, kernelCflags, makeImage, ROOT } = require("../scripts/lib/build");
+const { assembleFile } = require("../scripts/lib/jsbuild");
+const lines = require("../scripts/lib/lines");
+const { buildBenchImage, ENTRY, REF } = require("./image");
+const { parseBenchSerial, allocatorFigures, qemuRun } = require("./run");
+
+const DIR = path.join(ROOT, "build/bench-js");
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${cmd} failed:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** The benchmark image with the TypeScript from the i386 backend. */
+function buildJsBenchImage() {
+  fs.mkdirSync(DIR, { recursive: true });
+  const out = (n) => path.join(DIR, n);
+  const r = compileWith([path.join(ROOT, ENTRY)], new I386Backend("kernel", ROOT), false);
+  if (!r.out) throw new Error(format(r.diagnostics, ROOT));
+  fs.writeFileSync(out("ts.o"), r.out.object);
+  const ref = out("ref.c");
+  fs.writeFileSync(ref, ['#include "tsk_runtime.h"', ...REF.map((f) => `#line 1 "${f}"\n${fs.readFileSync(path.join(ROOT, f), "utf8")}`)].join("\n"));
+  run("gcc", [...kernelCflags(), "-c", ref, "-o", out("ref.o")]);
+  // The loader and assembly objects as the kernel build makes them.
+  const k = build({ dir: out("kernel"), toolchain: "js", log: null });
+  fs.writeFileSync(out("lines.bin"), Buffer.alloc(0));
+  fs.writeFileSync(out("lines.asm"), lines.linesAsm(out("lines.bin")));
+  assembleFile(out("lines.asm"), "elf32", out("lines.o"), DIR);
+  const libgcc = run("gcc", ["-m32", "-print-libgcc-file-name"]).trim();
+  run("ld", ["-m", "elf_i386", "-T", "linker/kernel.ld", "--defsym", "KERNEL_BASE=0x100000", "-o", out("bench.elf"),
+    out("kernel/entry.o"), out("kernel/idt.o"), out("ts.o"), out("ref.o"), out("lines.o"), libgcc]);
+  run("objcopy", ["-O", "binary", out("bench.elf"), out("bench.bin")]);
+  makeImage({ stage1: out("kernel/stage1.bin"), stage2: out("kernel/stage2.bin"), kernel: out("bench.bin"), out: out("bench.img") });
+  void k;
+  return { image: out("bench.img"), tsTextBytes: r.out.textBytes };
+}
+
+async function main() {
+  const json = process.argv.includes("--json");
+  const gcc = buildBenchImage({ log: null });
+  const js = buildJsBenchImage();
+  const a = allocatorFigures(parseBenchSerial((await qemuRun(gcc.image)).serial), "128M");
+  const b = allocatorFigures(parseBenchSerial((await qemuRun(js.image)).serial), "128M");
+  const ratio = (x, y) => Number((x / y).toFixed(3));
+  const result = {
+    pairs: a.pairs.map((p, i) => ({ fill: p.fill, gccTsCycles: p.tsCycles, jsTsCycles: b.pairs[i].tsCycles, js_over_native: ratio(b.pairs[i].tsCycles, p.tsCycles) })),
+    zeroPage: { gccTsCycles: a.zeroPage.tsCycles, jsTsCycles: b.zeroPage.tsCycles, js_over_native: ratio(b.zeroPage.tsCycles, a.zeroPage.tsCycles) },
+    allocAll: { gccTsCycles: a.allocAll.tsCyclesPerPage, jsTsCycles: b.allocAll.tsCyclesPerPage, js_over_native: ratio(b.allocAll.tsCyclesPerPage, a.allocAll.tsCyclesPerPage) },
+  };
+  result.js_over_native_cycles = Math.max(...result.pairs.map((p) => p.js_over_native), result.allocAll.js_over_native);
+  if (json) console.log(JSON.stringify(result, null, 1));
+  else {
+    for (const p of result.pairs) console.log(`pair fill=${p.fill}: gcc ${p.gccTsCycles} cycles, i386 backend ${p.jsTsCycles}: x${p.js_over_native}`);
+    console.log(`zero page: gcc ${result.zeroPage.gccTsCycles}, i386 backend ${result.zeroPage.jsTsCycles}: x${result.zeroPage.js_over_native}`);
+    console.log(`alloc-all per page: gcc ${result.allocAll.gccTsCycles}, i386 backend ${result.allocAll.jsTsCycles}: x${result.allocAll.js_over_native}`);
+    console.log(`js_over_native_cycles (worst): ${result.js_over_native_cycles}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(`[bench] ${e.message}`);
+  process.exit(1);
+});

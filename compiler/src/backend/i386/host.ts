@@ -1,0 +1,84 @@
+// A static i386 Linux executable around the i386 backend's object, made with no native tool: a
+// tiny _start (NASM text, assembled by toolchain/asm) calls exported functions with constant
+// arguments, prints each u32 result in decimal on its own line with the write system call
+// (int 0x80) and exits 0; toolchain/link lays it out at the usual 0x08048000. The differential
+// tests run it (directly, or through qemu-i386 where the host kernel cannot run i386 programs).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { Assembler } = require("../../../../toolchain/asm/assemble");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { link } = require("../../../../toolchain/link/link");
+
+export interface HostCall {
+  /** The external (exported) name. */
+  fn: string;
+  /** Each argument's 32-bit pattern (negative numbers as i32). */
+  args: number[];
+}
+
+const SCRIPT = `OUTPUT_FORMAT("elf32-i386")
+OUTPUT_ARCH(i386)
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x08048000;
+  .text : { *(.text .text.*) }
+  . = ALIGN(4096);
+  .rodata : { *(.rodata .rodata.*) }
+  . = ALIGN(4096);
+  .data : { *(.data .data.*) }
+  .bss : { *(.bss .bss.*) *(COMMON) }
+}
+`;
+
+/** The _start object's source: calls in order, each result printed. */
+function startAsm(calls: HostCall[]): string {
+  const out = ["bits 32", "global _start"];
+  for (const fn of new Set(calls.map((c) => c.fn))) out.push(`extern ${fn}`);
+  out.push("section .text", "_start:");
+  for (const c of calls) {
+    for (const a of [...c.args].reverse()) out.push(`    push dword ${BigInt.asIntN(32, BigInt(a))}`);
+    out.push(`    call ${c.fn}`);
+    if (c.args.length) out.push(`    add esp, ${4 * c.args.length}`);
+    out.push("    call print_u32");
+  }
+  out.push(
+    "    mov eax, 1        ; exit(0)",
+    "    xor ebx, ebx",
+    "    int 0x80",
+    "; eax in decimal and a newline on stdout",
+    "print_u32:",
+    "    push ebx",
+    "    mov ecx, buf_end",
+    "    dec ecx",
+    "    mov byte [ecx], 10",
+    "    mov ebx, 10",
+    ".digit:",
+    "    xor edx, edx",
+    "    div ebx",
+    "    add dl, 48",
+    "    dec ecx",
+    "    mov [ecx], dl",
+    "    test eax, eax",
+    "    jnz .digit",
+    "    mov edx, buf_end",
+    "    sub edx, ecx",
+    "    mov eax, 4        ; write(1, ecx, edx)",
+    "    mov ebx, 1",
+    "    int 0x80",
+    "    pop ebx",
+    "    ret",
+    "section .data",
+    "buf: times 16 db 0",
+    "buf_end:",
+    "",
+  );
+  return out.join("\n");
+}
+
+/** The executable's bytes: `object` (the backend's) linked with a _start making `calls`. */
+export function hostExecutable(object: Uint8Array, calls: HostCall[]): Uint8Array {
+  const src = startAsm(calls);
+  const start = new Assembler({ file: "start.asm", format: "elf32", readFile: () => src, werror: true }).run();
+  const { elf } = link({ script: SCRIPT, scriptName: "host.ld", objects: [{ name: "start.o", bytes: start }, { name: "program.o", bytes: object }] });
+  return elf;
+}

@@ -1,0 +1,99 @@
+// The JavaScript toolchain (TSK_TOOLCHAIN=js: tsk's i386 backend, toolchain/asm, toolchain/link;
+// scripts/lib/jsbuild.js): the kernel and the in-kernel test image it builds boot in QEMU and v86,
+// every in-kernel test passes there, a fault report names its .ts line through the line table made
+// from the backend's own map, and with only node on PATH the build chooses it by itself. The
+// differential suites (test/compiler) check the backend's arithmetic against Node and gcc.
+"use strict";
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const { build, chooseToolchain, BuildError, ROOT } = require("../scripts/lib/build");
+const { buildKtest, discover, checkExpected } = require("../scripts/lib/ktest");
+const { boot, withLog } = require("./lib/emu");
+const { EXIT_SUCCESS } = require("../scripts/lib/emulator");
+const { DIR } = require("./lib/images");
+
+const TIMEOUT = 120000;
+const dir = (name) => path.join(DIR, `js-${name}`);
+
+describe("toolchain: TSK_TOOLCHAIN=js (no gcc, nasm, ld, objcopy or binutils)", function () {
+  this.timeout(TIMEOUT + 60000);
+  let kernel;
+  let ktest;
+  before(() => {
+    kernel = build({ dir: dir("kernel"), toolchain: "js", log: null });
+    ktest = buildKtest({ dir: dir("ktest-all"), toolchain: "js", log: null });
+  });
+
+  it("refuses a TSK_TOOLCHAIN it does not know, saying what it takes", () => {
+    assert.throws(() => chooseToolchain({ ...process.env, TSK_TOOLCHAIN: "llvm" }, null), (e) => e instanceof BuildError && /TSK_TOOLCHAIN=llvm: expected js or native/.test(e.message));
+  });
+
+  it("chooses js where gcc or nasm is missing, and says so", () => {
+    const said = [];
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-nopath-"));
+    try {
+      assert.strictEqual(chooseToolchain({ PATH: empty }, (l) => said.push(l)), "js");
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+    assert.match(said.join("\n"), /gcc and nasm not on PATH: using the JavaScript toolchain/);
+  });
+
+  it("a second build with nothing changed runs no step", () => {
+    const again = build({ dir: dir("kernel"), toolchain: "js", log: null });
+    assert.strictEqual(again.upToDate, true, `ran: ${again.ran.join(", ")}`);
+  });
+
+  it("the kernel boots to boot: ok in QEMU", async () => {
+    const r = await boot(kernel.image, { timeout: TIMEOUT });
+    assert.strictEqual(r.exitCode, EXIT_SUCCESS, withLog(new Error(`exit ${r.exitCode}`), r.serial).message);
+    assert.match(r.serial, /^boot: ok$/m);
+  });
+
+  it("the kernel boots to boot: ok in v86", async () => {
+    const r = await boot(kernel.image, { emulator: "v86", timeout: TIMEOUT });
+    assert.strictEqual(r.exitCode, EXIT_SUCCESS, withLog(new Error(`exit ${r.exitCode}`), r.serial).message);
+    assert.match(r.serial, /^boot: ok$/m);
+  });
+
+  for (const emulator of ["qemu", "v86"]) it(`every in-kernel test passes in ${emulator}`, async () => {
+    const r = await boot(ktest.image, { emulator, timeout: TIMEOUT });
+    assert.doesNotMatch(r.serial, /^\s*not ok/m, r.serial);
+    assert.match(r.serial, /^# ktest: all suites passed$/m, r.serial);
+    assert.strictEqual(r.exitCode, EXIT_SUCCESS, r.serial);
+    // Every ordinary test reported ok (the expecting ones run in their own boots).
+    for (const s of ktest.suites) for (const t of s.tests) assert.match(r.serial, new RegExp(`^\\s*ok \\d+ ${t.name}\\b`, "m"), `${s.suite}/${t.name}`);
+  });
+
+  it("a page fault's report names the .ts line and the stack walk ends at the entry stub", async () => {
+    const s = discover().find((x) => x.suite === "arch/fault");
+    const t = s.tests.find((x) => x.name === "test_expect_fault_14_null_read");
+    const img = buildKtest({ dir: dir("ktest-fault14"), toolchain: "js", only: { suite: s.suite, test: t.name }, log: null });
+    const r = await boot(img.image, { timeout: TIMEOUT });
+    const problem = checkExpected(s, t, r.serial, r.exitCode);
+    assert.strictEqual(problem, null, withLog(new Error(problem || ""), r.serial).message);
+    assert.match(r.serial, /^ {2}#\d+ 0x[0-9a-f]{8} kernel\/arch\/entry\.asm:\d+ \(start\)$/m, r.serial);
+  });
+
+  it("with only node on PATH, node scripts/build.js builds the image through the js toolchain", () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-nodeonly-"));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-nodeonly-build-"));
+    try {
+      fs.symlinkSync(process.execPath, path.join(bin, "node"));
+      const env = { ...process.env, PATH: bin };
+      delete env.TSK_TOOLCHAIN;
+      const r = spawnSync(path.join(bin, "node"), ["scripts/build.js", "--dir", out], { cwd: ROOT, env, encoding: "utf8" });
+      assert.strictEqual(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /using the JavaScript toolchain/);
+      assert.match(r.stdout, /\[build\] image/);
+      const img = fs.readFileSync(path.join(out, "tsk.img"));
+      assert.strictEqual(img.readUInt16LE(510), 0xaa55);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

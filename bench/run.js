@@ -13,6 +13,9 @@
 //  loop       bench/loop.js: the edit-boot loop in a scratch copy of the repository: npm run build
 //             and npm start with nothing changed, one edited kernel line to `boot: ok`, a cold
 //             `tsk check kernel/main.ts` against `tsc --noEmit -p .`.
+//  toolchain  bench/toolchain.js: the allocator benchmark with the TypeScript from tsk's i386
+//             backend vs from gcc (js_over_native_cycles), kernel .text js vs native
+//             (js_over_native_bytes), a whole JS build from a cold node.
 //  v86        bench/v86.js: v86 against QEMU on the same image (spawn to `boot: ok`, alternating),
 //             and the playground's page load to `boot: ok` in Chromium.
 //  compiler   time for tsk to compile kernel/main.ts (bench/compiler.js); code size of the
@@ -34,6 +37,7 @@ const { buildBenchImage } = require("./image");
 const { codeSizes, compileTime, median } = require("./compiler");
 const v86Bench = require("./v86");
 const { loopFigures, bootPhases } = require("./loop");
+const toolchainBench = require("./toolchain");
 
 const FILLS = [0, 50, 90, 99];
 /** The goals: allocation flat in fill (99 % full <= 4x empty), TS/C <= 1.05; the loop's (an edit
@@ -281,6 +285,9 @@ async function main() {
     say(`[bench] v86: ${opts.runs} runs each in QEMU and v86, alternating; the playground in Chromium`);
     const v86 = { emulators: await v86Bench.emulatorFigures(kernelImage, { runs: opts.runs }), browser: await v86Bench.browserFigures() };
 
+    say("[bench] toolchain: the allocator with tsk's i386 backend vs gcc, kernel code size, a cold JS build");
+    const toolchain = await toolchainBench.toolchainFigures();
+
     say("[bench] compiler: tsk on kernel/main.ts, allocator code sizes");
     const kc = compileTime();
     const host = codeSizes();
@@ -302,6 +309,7 @@ async function main() {
       phases,
       loop,
       v86,
+      toolchain,
       compiler,
       goals: {
         flatness: { value: flat, limit: GOALS.flatness, met: flat <= GOALS.flatness },
@@ -353,6 +361,9 @@ function printTable(r) {
   console.log(`  cold tsk check kernel/main.ts           ${pad(l.tskCheckColdMs, 6)} ms, tsc --noEmit -p . ${l.tscNoEmitMs} ms, ratio ${l.tskOverTsc}`);
   console.log("");
   for (const l of v86Bench.describeFigures(r.v86.emulators, r.v86.browser)) console.log(l);
+  console.log("");
+  console.log("toolchain: the same TypeScript through tsk's i386 backend (TSK_TOOLCHAIN=js) vs its C and gcc:");
+  for (const l of toolchainBench.describe(r.toolchain)) console.log(l);
   console.log("");
   const c = r.compiler;
   console.log("compiler:");

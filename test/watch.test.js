@@ -1,0 +1,56 @@
+// `npm run watch` (scripts/watch.js) in a scratch copy of the repository: it builds and boots once,
+// then, after a kernel file changes, rebuilds what changed and boots again, each boot ending in its
+// verdict line; a build error is printed and it goes on watching.
+"use strict";
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawn } = require("child_process");
+const { ROOT } = require("../scripts/lib/build");
+const { withSlot } = require("./lib/slots");
+
+const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "package.json", "tsconfig.json"];
+
+describe("boot: npm run watch", function () {
+  this.timeout(300000);
+  it("boots, rebuilds and boots again after an edit, and survives a build error", async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-watch-"));
+    for (const p of COPY) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true, preserveTimestamps: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    let child;
+    try {
+      await withSlot(async () => {
+        child = spawn(process.execPath, ["scripts/watch.js"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        const waitFor = (re, from) => new Promise((resolve, reject) => {
+          const started = Date.now();
+          const poll = setInterval(() => {
+            const m = re.exec(out.slice(from));
+            if (m) { clearInterval(poll); resolve(from + m.index + m[0].length); }
+            else if (Date.now() - started > 120000) { clearInterval(poll); reject(new Error(`no ${re} after 120 s:\n${out}`)); }
+          }, 50);
+        });
+        let at = await waitFor(/^watch: watching /m, 0);
+        assert.match(out, /^boot: ok\r?$/m);
+        assert.match(out, /^watch: boot: ok \(\d+\.\d\d s after the change\)$/m);
+        const pages = path.join(dir, "kernel/mem/pages.ts");
+        const good = fs.readFileSync(pages, "utf8");
+        fs.writeFileSync(pages, `\n${good}`);
+        at = await waitFor(/^watch: watching /m, at);
+        const second = out.slice(0, at);
+        assert.match(second.split("watch: watching ")[1], /\[build\] gcc .*[\s\S]*watch: boot: ok/);
+        fs.writeFileSync(pages, `${good}\nvar broken = 1;\n`);
+        at = await waitFor(/^watch: build failed; waiting for the next change$/m, at);
+        assert.match(out, /error TSK1011/);
+        fs.writeFileSync(pages, good);
+        await waitFor(/^watch: boot: ok /m, at);
+      });
+    } finally {
+      if (child) child.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -74,10 +74,11 @@ describe("boot: memory manager on real QEMU, checked by the oracle", function ()
       if (r instanceof Error) throw r;
       expectExit(r);
       const log = lines(r.serial);
-      const fixture = path.join(ROOT, `test/fixtures/e820/qemu-${machine}-${mem}.json`);
       const map = mapFromLog(r.serial);
-      if (fs.existsSync(fixture)) {
-        // The kernel printed exactly QEMU's map (the fixture was taken from QEMU itself).
+      assert.strictEqual(log[0], "tsk: TypeScript kernel booting", `no banner first:\n${r.serial}`);
+      // QEMU's measured maps (all but q35 at 8G, which has none): the kernel printed exactly that.
+      if (!(machine === "q35" && mem === "8G")) {
+        const fixture = path.join(ROOT, `test/fixtures/e820/qemu-${machine}-${mem}.json`);
         const want = JSON.parse(fs.readFileSync(fixture, "utf8")).map((e) => [BigInt(e.base), BigInt(e.length), e.type].join());
         assert.deepStrictEqual(map.map((e) => [BigInt(e.base), BigInt(e.length), e.type].join()), want);
       }

@@ -314,7 +314,7 @@ async function main() {
       goals: {
         flatness: { value: flat, limit: GOALS.flatness, met: flat <= GOALS.flatness },
         tsOverC: { value: tsOverC, limit: GOALS.tsOverC, met: tsOverC <= GOALS.tsOverC },
-        editToBootMs: { value: loop.editToBootOkMs, limit: GOALS.editToBootMs, met: loop.editToBootOkMs <= GOALS.editToBootMs },
+        editToBootMs: { value: loop.watchEditToBootOkMs, limit: GOALS.editToBootMs, met: loop.watchEditToBootOkMs <= GOALS.editToBootMs },
         startMs: { value: loop.npmStartNothingChangedMs, limit: GOALS.startMs, met: loop.npmStartNothingChangedMs <= GOALS.startMs },
         tskOverTsc: { value: loop.tskOverTsc, limit: GOALS.tskOverTsc, met: loop.tskOverTsc <= GOALS.tskOverTsc },
         bootOverFloor: { value: boot.ratio, limit: GOALS.bootOverFloor, met: boot.ratio <= GOALS.bootOverFloor },
@@ -357,7 +357,8 @@ function printTable(r) {
   console.log(`the edit-boot loop, medians of ${l.runs} (a scratch copy of the repository):`);
   console.log(`  npm run build, nothing changed          ${pad(l.buildNothingChangedMs, 6)} ms`);
   console.log(`  npm start, nothing changed, to boot: ok ${pad(l.npmStartNothingChangedMs, 6)} ms (node scripts/start.js: ${l.startNothingChangedMs} ms)`);
-  console.log(`  one edited kernel line to boot: ok      ${pad(l.editToBootOkMs, 6)} ms`);
+  console.log(`  one edited kernel line to boot: ok      ${pad(l.editToBootOkMs, 6)} ms (npm start after the edit)`);
+  console.log(`    the same under npm run watch          ${pad(l.watchEditToBootOkMs, 6)} ms (from the edit's write)`);
   console.log(`  cold tsk check kernel/main.ts           ${pad(l.tskCheckColdMs, 6)} ms, tsc --noEmit -p . ${l.tscNoEmitMs} ms, ratio ${l.tskOverTsc}`);
   console.log("");
   for (const l of v86Bench.describeFigures(r.v86.emulators, r.v86.browser)) console.log(l);
@@ -377,7 +378,7 @@ function printTable(r) {
   const verdict = (x) => (x.met ? "met" : "NOT met");
   console.log(`goals: 99 % fill <= ${g.flatness.limit}x empty: ${g.flatness.value.toFixed(2)}x, ${verdict(g.flatness)}; ` +
     `TS/C <= ${g.tsOverC.limit}: worst ${g.tsOverC.value.toFixed(3)}, ${verdict(g.tsOverC)}`);
-  console.log(`       edit to boot: ok <= ${g.editToBootMs.limit} ms: ${g.editToBootMs.value} ms, ${verdict(g.editToBootMs)}; ` +
+  console.log(`       edit to boot: ok <= ${g.editToBootMs.limit} ms (npm run watch): ${g.editToBootMs.value} ms, ${verdict(g.editToBootMs)}; ` +
     `npm start unchanged <= ${g.startMs.limit} ms: ${g.startMs.value} ms, ${verdict(g.startMs)}`);
   console.log(`       tsk check / tsc <= ${g.tskOverTsc.limit}: ${g.tskOverTsc.value}, ${verdict(g.tskOverTsc)}; ` +
     `boot / MBR floor <= ${g.bootOverFloor.limit}: ${g.bootOverFloor.value}, ${verdict(g.bootOverFloor)}`);

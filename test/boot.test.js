@@ -229,7 +229,7 @@ void kmain(uint32_t bi) {
       assert.match(r.stderr, /missing tool: nasm/);
     });
 
-    it("setup names a missing tool it cannot install (PATH without nasm and apt-get)", function () {
+    it("setup names a missing tool it cannot install and what is used instead (PATH without nasm and apt-get)", function () {
       const dir = tmpFile("path-setup");
       const tools = new Map();
       for (const bin of ["/usr/local/bin", "/usr/bin", "/bin"]) {
@@ -242,8 +242,9 @@ void kmain(uint32_t bi) {
       const r = spawnSync(path.join(ROOT, "scripts/setup"), ["--quiet"], {
         cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: dir },
       });
-      assert.strictEqual(r.status, 1, r.stdout + r.stderr);
-      assert.match(r.stderr, /missing nasm/);
+      // The JavaScript toolchain builds without nasm: a note naming it, not a failure.
+      assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^setup: note: nasm is not installed and cannot be here; the build uses the JavaScript toolchain \(TSK_TOOLCHAIN=js\)$/m);
     });
 
     it("refuses a kernel too big for the loader, naming the limit and the size", function () {

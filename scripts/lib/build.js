@@ -282,14 +282,7 @@ function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, toolchain,
     outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin")],
     inputs: [...objects, path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"), bootInfo.SOURCE],
   }, () => link(dir, objects));
-  const { stage1, stage2 } = assembleLoader(dir, steps);
-  let info;
-  steps.step(`image:${rel(image)}`, {
-    name: "image", text: `stage1 + stage2 + kernel -> ${rel(image)}`, outputs: [image],
-    inputs: [stage1, stage2, out("kernel.bin"), path.join(ROOT, "boot/layout.inc")],
-  }, () => (info = makeImage({ stage1, stage2, kernel: out("kernel.bin"), out: image })));
-  if (!steps.ran.length && log) log(`[build] up to date: ${rel(image)}`);
-  return { image, ...(info || imageInfo(out("kernel.bin"), image)), upToDate: !steps.ran.length, ran: steps.ran };
+  return finishImage({ dir, steps, image, log, toolchain: "native" });
 }
 
 /** build() on the JavaScript toolchain (scripts/lib/jsbuild.js): the same step ids as the native
@@ -316,14 +309,20 @@ function buildJs({ entry, dir, image, log }) {
       path.join(ROOT, "scripts/lib/jsbuild.js"), bootInfo.SOURCE, ...jsbuild.toolchainFiles("link"), ...jsbuild.toolchainFiles("asm")],
     key: "js",
   }, () => jsbuild.jsLink(dir, objects, KERNEL_BASE));
-  const { stage1, stage2 } = assembleLoader(dir, steps, "js");
+  return finishImage({ dir, steps, image, log, toolchain: "js" });
+}
+
+/** The last steps of either toolchain: the loader, the image, and build()'s result. */
+function finishImage({ dir, steps, image, log, toolchain }) {
+  const kernel = path.join(dir, "kernel.bin");
+  const { stage1, stage2 } = assembleLoader(dir, steps, toolchain);
   let info;
   steps.step(`image:${rel(image)}`, {
     name: "image", text: `stage1 + stage2 + kernel -> ${rel(image)}`, outputs: [image],
-    inputs: [stage1, stage2, out("kernel.bin"), path.join(ROOT, "boot/layout.inc")],
-  }, () => (info = makeImage({ stage1, stage2, kernel: out("kernel.bin"), out: image })));
+    inputs: [stage1, stage2, kernel, path.join(ROOT, "boot/layout.inc")],
+  }, () => (info = makeImage({ stage1, stage2, kernel, out: image })));
   if (!steps.ran.length && log) log(`[build] up to date: ${rel(image)}`);
-  return { image, toolchain: "js", ...(info || imageInfo(out("kernel.bin"), image)), upToDate: !steps.ran.length, ran: steps.ran };
+  return { image, toolchain, ...(info || imageInfo(kernel, image)), upToDate: !steps.ran.length, ran: steps.ran };
 }
 
 /** The kernel's assembly sources and their objects, in link order (the entry stub first). */

@@ -16,9 +16,7 @@ const { withSlot } = require("./lib/slots");
 const { ROOT } = require("../scripts/lib/build");
 
 const SERVER = path.join(ROOT, "playground/server.js");
-const BROWSERS = [process.env.CHROMIUM_PATH, "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"].filter(Boolean);
-const BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
+const { launchOrSkip } = require("./lib/browser");
 const FILE = "kernel/arch/fault.ts";
 const LINE = "  const top: u32 = load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP));";
 
@@ -97,15 +95,8 @@ describe("boot: playground editor", function () {
 
   describe("in Chromium", function () {
     let browser;
-    const executablePath = BROWSERS.find((p) => fs.existsSync(p));
-
     before(async function () {
-      if (!executablePath) {
-        console.log(`      (no Chromium at ${BROWSERS.join(", ")}: scripts/setup installs Debian's chromium-headless-shell as root)`);
-        this.skip();
-      }
-      const { chromium } = require("playwright-core");
-      browser = await chromium.launch({ executablePath, args: BROWSER_ARGS });
+      browser = await launchOrSkip(this);
     });
     after(async () => browser && browser.close());
 

@@ -16,10 +16,7 @@ const SERVER = path.join(ROOT, "playground/server.js");
 // The README's picture is refreshed only when asked (UPDATE_SCREENSHOT=1): a test run must not
 // change tracked files.
 const SCREENSHOT = path.join(ROOT, process.env.UPDATE_SCREENSHOT ? "docs/playground.png" : "build/test/playground.png");
-/** Debian's chromium-headless-shell (scripts/setup installs it), or chromium; CHROMIUM_PATH wins. */
-const BROWSERS = [process.env.CHROMIUM_PATH, "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"].filter(Boolean);
-const BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
+const { launchOrSkip } = require("./lib/browser");
 
 /** Starts the server on a free port; resolves {child, url, port}. */
 function startServer(args = ["--port", "0"]) {
@@ -103,15 +100,8 @@ describe("boot: playground", function () {
 
   describe("in Chromium", function () {
     let browser;
-    const executablePath = BROWSERS.find((p) => fs.existsSync(p));
-
     before(async function () {
-      if (!executablePath) {
-        console.log(`      (no Chromium at ${BROWSERS.join(", ")}: scripts/setup installs Debian's chromium-headless-shell as root)`);
-        this.skip();
-      }
-      const { chromium } = require("playwright-core");
-      browser = await chromium.launch({ executablePath, args: BROWSER_ARGS });
+      browser = await launchOrSkip(this);
     });
     after(async () => browser && browser.close());
 

@@ -17,19 +17,9 @@ const { boot, expectExit, lines, EXIT_FAILURE } = require("./lib/emu");
 const { simulate } = require("./sim/run.ts");
 const { loadMapFile } = require("./sim/bios.ts");
 
-const FIXTURES = path.join(ROOT, "test/fixtures/e820");
+const { expectedE820, FIXTURES } = require("./lib/e820");
 const BANNER = "tsk: TypeScript kernel booting";
-const TYPE_NAMES = { 1: "usable", 2: "reserved", 3: "ACPI data", 4: "ACPI NVS", 5: "unusable" };
 
-/** The `e820:` lines the kernel must print for fixture `name`. */
-function expectedE820(name) {
-  const map = JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8"));
-  const hex = (v) => `0x${v.toString(16).padStart(16, "0")}`;
-  return map.map((e) => {
-    const base = BigInt(e.base);
-    return `e820: [mem ${hex(base)}-${hex(base + BigInt(e.length) - 1n)}] ${TYPE_NAMES[e.type] || `type ${e.type}`}`;
-  });
-}
 
 const pick = (out, prefix) => out.filter((l) => l.startsWith(prefix));
 

@@ -115,22 +115,31 @@ function declareModule(cx: Context, sf: ts.SourceFile): void {
 function enumInOneModule(cx: Context, st: ts.EnumDeclaration, init: ts.Expression): boolean {
   let ok = true;
   const sf = st.getSourceFile();
-  const todo: ts.Node[] = [init];
+  forEachValueReference(cx, init, (n, decl) => {
+    if (decl.getSourceFile() !== sf) {
+      cx.diags.error(n, "TSK1031", `'${n.text}' is declared in ${path.basename(decl.getSourceFile().fileName)}: Node compiles each module alone and cannot compute this member (nor the members after it) from another module; write its value as a literal`);
+      ok = false;
+    }
+  });
+  return ok;
+}
+
+/** Calls `visit` for every name in `expr` that refers to a declaration of the program (not the
+ *  prelude's, not a property name after a dot), with that declaration. Iterative: an initializer
+ *  may nest deeper than the compiler's own stack. */
+function forEachValueReference(cx: Context, expr: ts.Expression, visit: (n: ts.Identifier, decl: ts.Declaration) => void): void {
+  const todo: ts.Node[] = [expr];
   while (todo.length) {
     const n = todo.pop()!;
     if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
       const s = cx.symbolOf(n);
       const decl = s?.valueDeclaration ?? s?.declarations?.[0];
-      if (s && decl && !cx.isPreludeSymbol(s) && decl.getSourceFile() !== sf) {
-        cx.diags.error(n, "TSK1031", `'${n.text}' is declared in ${path.basename(decl.getSourceFile().fileName)}: Node compiles each module alone and cannot compute this member (nor the members after it) from another module; write its value as a literal`);
-        ok = false;
-      }
+      if (s && decl && !cx.isPreludeSymbol(s)) visit(n, decl);
     }
     ts.forEachChild(n, (c) => {
       todo.push(c);
     });
   }
-  return ok;
 }
 
 function declareFunction(cx: Context, d: ts.FunctionDeclaration): void {
@@ -365,28 +374,18 @@ function constantOf(v: Val, ty: Ty): Const {
 function initializedInOrder(cx: Context, st: ts.Statement, init: ts.Expression): boolean {
   let ok = true;
   const sf = st.getSourceFile();
-  const todo: ts.Node[] = [init];
-  while (todo.length) {
-    const n = todo.pop()!;
-    if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
-      const s = cx.symbolOf(n);
-      const decl = s?.valueDeclaration ?? s?.declarations?.[0];
-      if (s && decl && !cx.isPreludeSymbol(s) && !decl.getSourceFile().isDeclarationFile) {
-        const dsf = decl.getSourceFile();
-        const later = dsf === sf && decl.getStart() > n.getStart();
-        const cyclic = dsf !== sf && cx.loaded.inCycleWith(sf, dsf);
-        if (later || cyclic) {
-          cx.diags.error(n, "TSK1015", later
-            ? `'${n.text}' is declared below this initializer: in Node it is not initialised yet here; declare it first`
-            : `'${n.text}' comes from ${path.basename(dsf.fileName)}, which imports this module back: Node may run this initializer first, so move the constant out of the import cycle`);
-          ok = false;
-        }
-      }
+  forEachValueReference(cx, init, (n, decl) => {
+    const dsf = decl.getSourceFile();
+    if (dsf.isDeclarationFile) return;
+    const later = dsf === sf && decl.getStart() > n.getStart();
+    const cyclic = dsf !== sf && cx.loaded.inCycleWith(sf, dsf);
+    if (later || cyclic) {
+      cx.diags.error(n, "TSK1015", later
+        ? `'${n.text}' is declared below this initializer: in Node it is not initialised yet here; declare it first`
+        : `'${n.text}' comes from ${path.basename(dsf.fileName)}, which imports this module back: Node may run this initializer first, so move the constant out of the import cycle`);
+      ok = false;
     }
-    ts.forEachChild(n, (c) => {
-      todo.push(c);
-    });
-  }
+  });
   return ok;
 }
 

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { TARGETS } from "./targets";
+import { TARGETS, skipUnavailable } from "./targets";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIR = path.join(__dirname, "programs");
@@ -33,13 +33,7 @@ describe("compiler: differential corpus (tsk run vs Node)", () => {
   // names there, e.g. i386).
   for (const target of TARGETS) {
     describe(`on ${target.name}`, () => {
-      before(function () {
-        const why = target.unavailable();
-        if (why) {
-          console.log(`      skipped: ${why}`);
-          this.skip();
-        }
-      });
+      before(skipUnavailable(target));
       for (const f of programs) {
         it(`${f}: same main() as Node`, () => {
           const file = path.join(DIR, f);

@@ -9,7 +9,7 @@ import * as path from "path";
 import { Rng, mainSource, modules, tuples } from "./gen";
 import { compile } from "../../compiler/src/compile";
 import { Call, runNode } from "./harness";
-import { TARGETS } from "./targets";
+import { TARGETS, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const PROGRAMS = Number(process.env.FUZZ_MODULE_PROGRAMS ?? 8);
@@ -23,13 +23,7 @@ for (const target of FUZZ_TARGETS) {
     this.timeout(300000);
     let total = 0;
     let accepted = 0;
-    before(function () {
-      const why = target.unavailable();
-      if (why) {
-        console.log(`      skipped: ${why}`);
-        this.skip();
-      }
-    });
+    before(skipUnavailable(target));
     for (let p = 0; p < PROGRAMS; p++) {
       const seed = BASE_SEED + p;
       it(`seed ${seed}: a program of several modules agrees in both worlds`, () => {

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS, PRELUDE } from "./gen";
 import { Call, diagnosticsOf, runNode, writeModule } from "./harness";
-import { Target, TARGETS } from "./targets";
+import { Target, TARGETS, skipUnavailable } from "./targets";
 
 /** One target per backend (the first of each): fuzzing every machine too would double its cost. */
 const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.name.split("/")[0] === t.name.split("/")[0]) === i);
@@ -61,13 +61,7 @@ for (const target of FUZZ_TARGETS) describe(`compiler: differential fuzzing (Nod
   this.timeout(600000);
   let total = 0;
   let kept = 0;
-  before(function () {
-    const why = target.unavailable();
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
-  });
+  before(skipUnavailable(target));
 
   for (let p = 0; p < PROGRAMS; p++) {
     const seed = BASE_SEED + p;

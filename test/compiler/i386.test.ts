@@ -9,7 +9,7 @@ import * as path from "path";
 import { compileWith } from "../../compiler/src/compile";
 import { I386Backend, I386Error } from "../../compiler/src/backend/i386";
 import { runNode, writeModule } from "./harness";
-import { TARGETS } from "./targets";
+import { TARGETS, skipUnavailable } from "./targets";
 
 const target = TARGETS.find((t) => t.name.startsWith("i386/"))!;
 
@@ -28,13 +28,7 @@ export function narrow(x: u8, y: u16): u32 { return u32(u8(x + 1) + u16(y + 1));
 `;
 
 describe("compiler: the i386 backend", () => {
-  before(function () {
-    const why = target.unavailable();
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
-  });
+  before(skipUnavailable(target));
 
   it("division, modulo, mixed-sign comparisons and charCodeAt at their edges give Node's results", () => {
     const file = writeModule(EDGES, "edges");

@@ -117,6 +117,17 @@ function i386Target(): Target {
 
 export const TARGETS: Target[] = [cTarget("c/host", []), cTarget("c/i386 (gcc -m32)", ["-m32"]), i386Target()];
 
+/** A mocha `before` for a suite on `target`: skips it, saying why, where the target cannot run. */
+export function skipUnavailable(target: Target): (this: Mocha.Context) => void {
+  return function () {
+    const why = target.unavailable();
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
+  };
+}
+
 /** A scratch directory for generated modules. */
 export function scratch(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -14,7 +14,7 @@ const os = require("os");
 const path = require("path");
 const { spawn, spawnSync } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
-const { qemuArgs, QEMU } = require("../scripts/lib/qemu");
+const { timedBoot } = require("./timed-boot");
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -154,28 +154,14 @@ const PHASES = [
 ];
 
 /** One boot of `image` with the time each phase's line arrived. */
-function stampedBoot(image, mem) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
-    const child = spawn(QEMU, qemuArgs({ image, mem }), { stdio: ["ignore", "pipe", "ignore"] });
-    const at = {};
-    let partial = "";
-    child.stdout.setEncoding("latin1");
-    child.stdout.on("data", (chunk) => {
-      const t = now();
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop();
-      for (const l of lines) {
-        for (const [name, , re] of PHASES) if (re && at[name] === undefined && re.test(l)) at[name] = t;
-      }
-    });
-    child.on("error", reject);
-    child.on("close", () => {
-      at.exit = now();
-      resolve(at);
-    });
-  });
+async function stampedBoot(image, mem) {
+  const run = await timedBoot({ emulator: "qemu", image, mem });
+  const at = {};
+  for (const { ms, text } of run.lines) {
+    for (const [name, , re] of PHASES) if (re && at[name] === undefined && re.test(text)) at[name] = ms;
+  }
+  at.exit = run.ms;
+  return at;
 }
 
 /** Median time of each boot phase over `runs` boots at `mem` (ms), in PHASES order. */

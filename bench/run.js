@@ -30,9 +30,10 @@ require("../scripts/lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { spawn, spawnSync, execFileSync } = require("child_process");
-const { buildIfNeeded, ROOT } = require("../scripts/lib/build");
-const { qemuArgs, QEMU, EXIT_SUCCESS } = require("../scripts/lib/qemu");
+const { spawnSync, execFileSync } = require("child_process");
+const { buildIfNeeded, kernelCflags, ROOT } = require("../scripts/lib/build");
+const { EXIT_SUCCESS } = require("../scripts/lib/qemu");
+const { timedBoot } = require("./timed-boot");
 const { buildBenchImage } = require("./image");
 const { codeSizes, compileTime, median } = require("./compiler");
 const v86Bench = require("./v86");
@@ -44,10 +45,6 @@ const FILLS = [0, 50, 90, 99];
  *  to boot: ok <= 1.5 s, npm start unchanged <= 1 s, tsk check no slower than tsc, boot <= 1.5x
  *  the MBR floor). */
 const GOALS = { flatness: 4, tsOverC: 1.05, editToBootMs: 1500, startMs: 1000, tskOverTsc: 1, bootOverFloor: 1.5 };
-/** scripts/lib/build.js's gcc flags for kernel C (kept in step by hand: build.js does not export them). */
-const KERNEL_GCC_FLAGS = ["-m32", "-ffreestanding", "-fno-pic", "-fno-pie", "-fno-stack-protector",
-  "-fno-asynchronous-unwind-tables", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
-  "-nostdlib", "-O2", "-Icompiler/runtime"];
 
 function parseArgs(argv) {
   const opts = { json: false, runs: 11, mem: "1G" };
@@ -60,34 +57,8 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** Boots `image`; resolves {exitCode, serial, ms (spawn to exit), okMs (spawn to the `boot: ok` line)}. */
-function qemuRun(image, { mem = "128M", timeout = 300000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(QEMU, qemuArgs({ image, machine: "pc", mem, accel: "tcg" }), { stdio: ["ignore", "pipe", "pipe"] });
-    let serial = "";
-    let stderr = "";
-    let okMs = null;
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
-    child.stdout.setEncoding("latin1");
-    child.stdout.on("data", (chunk) => {
-      serial += chunk;
-      if (okMs === null && /^boot: ok\r?$/m.test(serial)) okMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    });
-    child.stderr.on("data", (chunk) => { stderr += chunk; });
-    child.on("error", (e) => { clearTimeout(timer); reject(new Error(`cannot run ${QEMU}: ${e.message}`)); });
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (exitCode !== EXIT_SUCCESS) {
-        reject(new Error(`${path.relative(ROOT, image)}: QEMU ended with ${signal || `exit ${exitCode}`}, not ${EXIT_SUCCESS}` +
-          `\n--- serial ---\n${serial}--- stderr ---\n${stderr}`));
-        return;
-      }
-      resolve({ exitCode, serial, ms, okMs });
-    });
-  });
-}
+/** Boots `image` in QEMU (bench/timed-boot.js). */
+const qemuRun = (image, { mem = "128M", timeout = 300000 } = {}) => timedBoot({ emulator: "qemu", image, mem, timeout });
 
 /** The `bench:` lines of the benchmark image's serial output, as numbers (see bench/ref/kbench.c). */
 function parseBenchSerial(serial) {
@@ -221,7 +192,7 @@ const SIZE_GROUPS = {
 
 function allocatorBytes(cFile, tmp) {
   const obj = path.join(tmp, "sizes.o");
-  execFileSync("gcc", [...KERNEL_GCC_FLAGS, "-fno-inline", "-fno-ipa-icf", "-c", cFile, "-o", obj], { cwd: ROOT });
+  execFileSync("gcc", [...kernelCflags(), "-fno-inline", "-fno-ipa-icf", "-c", cFile, "-o", obj], { cwd: ROOT });
   const out = execFileSync("nm", ["-S", obj], { encoding: "utf8" });
   const result = {};
   for (const [group, re] of Object.entries(SIZE_GROUPS)) result[group] = { ts: 0, c: 0, functions: {} };

@@ -7,15 +7,12 @@
 //                playwright-core: from navigation start to the page having parsed `boot: ok`
 //                (performance.now() in the page, dataset.bootOkMs), median of a few loads.
 "use strict";
-const fs = require("fs");
 const path = require("path");
 const { spawn } = require("child_process");
-const { bootCommand, EXIT_SUCCESS } = require("../scripts/lib/emulator");
+const { timedBoot } = require("./timed-boot");
+const { findChromium, noChromium, launchChromium } = require("../scripts/lib/chromium");
 const { ROOT } = require("../scripts/lib/build");
 
-const BROWSERS = [process.env.CHROMIUM_PATH, "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"].filter(Boolean);
-const BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,30 +21,10 @@ const median = (xs) => {
 const round = (x) => Number(x.toFixed(1));
 
 /** One boot; resolves the ms from spawn to the `boot: ok` line (rejects on any other ending). */
-function timeBoot(emulator, image, mem) {
-  return new Promise((resolve, reject) => {
-    const { cmd, args } = bootCommand({ emulator, image, mem });
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let serial = "";
-    let stderr = "";
-    let okMs = null;
-    const timer = setTimeout(() => child.kill("SIGKILL"), 300000);
-    child.stdout.setEncoding("latin1");
-    child.stdout.on("data", (c) => {
-      serial += c;
-      if (okMs === null && /^boot: ok\r?$/m.test(serial)) okMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    });
-    child.stderr.on("data", (c) => { stderr += c; });
-    child.on("error", (e) => { clearTimeout(timer); reject(new Error(`cannot run ${cmd}: ${e.message}`)); });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code !== EXIT_SUCCESS || okMs === null) {
-        reject(new Error(`${emulator}: ${path.relative(ROOT, image)} ended with ${signal || `exit ${code}`}` +
-          `${okMs === null ? " without boot: ok" : ""}\n--- serial ---\n${serial}--- stderr ---\n${stderr}`));
-      } else resolve(okMs);
-    });
-  });
+async function timeBoot(emulator, image, mem) {
+  const run = await timedBoot({ emulator, image, mem });
+  if (run.okMs === null) throw new Error(`${emulator}: ${path.relative(ROOT, image)} exited without boot: ok\n--- serial ---\n${run.serial}`);
+  return run.okMs;
 }
 
 /** v86 against QEMU on `image`: one warm-up each (page cache, first starts), then `runs`
@@ -72,8 +49,8 @@ async function emulatorFigures(image, { runs, mem = "128M", warmup = true }) {
 /** The playground in Chromium: ms from navigation start to `boot: ok`, median of `runs` loads;
  *  {skipped: why} when no Chromium is installed. */
 async function browserFigures({ runs = 3 } = {}) {
-  const executablePath = BROWSERS.find((p) => fs.existsSync(p));
-  if (!executablePath) return { skipped: `no Chromium at ${BROWSERS.join(", ")} (scripts/setup installs chromium-headless-shell as root)` };
+  const executablePath = findChromium();
+  if (!executablePath) return { skipped: noChromium() };
   const server = spawn(process.execPath, [path.join(ROOT, "playground/server.js"), "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
@@ -84,8 +61,7 @@ async function browserFigures({ runs = 3 } = {}) {
     });
     server.on("close", (code) => reject(new Error(`playground server exited ${code}`)));
   });
-  const { chromium } = require("playwright-core");
-  const browser = await chromium.launch({ executablePath, args: BROWSER_ARGS });
+  const browser = await launchChromium(executablePath);
   try {
     const samples = [];
     for (let i = 0; i < runs; i++) {

@@ -17,7 +17,7 @@
 // lists), each resolved to its inline chain (innermost first) as `addr2line -f -i` does, which
 // matters because tsk's output is inlined heavily at -O2 and because an intrinsic's instructions
 // belong to compiler/runtime/tsk_runtime.h, not to the .ts line that called it. Only the .ts levels
-// of a chain are kept. Consecutive rows with the same chain make one range. test/lines.test.js
+// of a chain are kept. Consecutive rows with the same chain make one range. test/dwarf.test.js
 // holds this to binutils' answer (test/lib/binutils-lines.js), byte for byte.
 //
 // Blob layout (little-endian u32s; kernel/arch/symbols.ts reads it):

@@ -146,8 +146,14 @@ function jsLink(dir, objects, KERNEL_BASE, entry = "kernel/main.ts") {
   const asm = objects.filter((o) => fs.existsSync(`${o}.rows.json`)).map((o) => asmInstructions(o, first.symbols));
   fs.writeFileSync(linesBin, lines.lineTableFromMap(map, Number(base), asm.flatMap(asmRows)));
   assembleLines();
-  fs.writeFileSync(out("dwarf.o"), kernelDwarfObject({ compDir: ROOT, map, base: Number(base), entry: rel(entry).split(path.sep).join("/"),
-    isGlobal: (name) => first.symbols.has(name), asm, elf: first.elf }));
+  let dwarf;
+  try {
+    dwarf = kernelDwarfObject({ compDir: ROOT, map, base: Number(base), entry: rel(entry).split(path.sep).join("/"),
+      isGlobal: (name) => first.symbols.has(name), asm, elf: first.elf });
+  } catch (e) {
+    throw new BuildError(`DWARF (JavaScript) for ${rel(out("kernel.elf"))}: ${e.message}`);
+  }
+  fs.writeFileSync(out("dwarf.o"), dwarf);
   const second = ld([out("dwarf.o")]);
   if (second.symbols.get("__lines_start") !== first.symbols.get("__lines_start") || second.symbols.get(CODE_START) !== base) {
     throw new BuildError("the line table moved code: .tsk_lines must stay after .text in linker/kernel.ld");

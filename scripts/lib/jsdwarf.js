@@ -106,7 +106,7 @@ function backendUnit(map, base, entry, isGlobal) {
     }
     fn.rows.push({ address, r });
   }
-  if (seq || fn) throw new Error("the i386 line map has no end row");
+  if (seq || fn) throw new Error("the i386 line map has no end row (its last row must have no file)");
   return { name: entry, language: "c", files, sequences, functions };
 }
 

@@ -152,6 +152,51 @@ describe("toolchain/dwarf (DWARF in JavaScript)", function () {
     });
   });
 
+  describe("scripts/lib/jsdwarf.js on a line map with nested inlining (written, then read back)", function () {
+    const { backendUnit, asmUnit, dwarfObject } = require("../scripts/lib/jsdwarf");
+    const { writeDebugSections } = require("../toolchain/dwarf/info-writer");
+    // f (a.ts) calls g (b.ts:5) inline at a.ts:11, whose code calls h (c.ts:9) inline at b.ts:6;
+    // then main (a.ts) at 0x1020, with parameter x at [ebp + 8].
+    const at = (o) => ({ offset: o });
+    const map = [
+      { ...at(0), file: "a.ts", line: 10, func: "f", sym: "tsk_f0_f", params: [] },
+      { ...at(4), file: "b.ts", line: 5, func: "g", sym: "tsk_f0_f", outer: [{ file: "a.ts", line: 11, func: "f" }] },
+      { ...at(8), file: "c.ts", line: 9, func: "h", sym: "tsk_f0_f", outer: [{ file: "b.ts", line: 6, func: "g" }, { file: "a.ts", line: 11, func: "f" }] },
+      { ...at(12), file: "a.ts", line: 11, func: "f", sym: "tsk_f0_f" },
+      { ...at(0x20), file: "a.ts", line: 20, func: "main", sym: "main", params: [{ name: "x", offset: 8, rep: "u32" }, { name: "s", offset: 12, rep: "str" }] },
+      { ...at(0x30), file: "", line: 0, func: "" },
+    ];
+
+    it("functions, their ranges and parameters, and inlined calls nested as the map's chains", function () {
+      const u = backendUnit(map, 0x1000, "a.ts", (n) => n === "main");
+      assert.deepStrictEqual(u.files, ["a.ts", "b.ts", "c.ts"]);
+      assert.deepStrictEqual(u.functions.map((f) => [f.name, f.low, f.high, f.external]), [["f", 0x1000, 0x1020, false], ["main", 0x1020, 0x1030, true]]);
+      assert.deepStrictEqual(u.functions[1].params, [{ name: "x", cfaOffset: 0, type: { name: "u32", size: 4, encoding: "unsigned" } }]);
+      const g = u.functions[0].inlined;
+      assert.deepStrictEqual(g.map((x) => [x.name, x.low, x.high, u.files[x.callFile - 1], x.callLine]), [["g", 0x1004, 0x100c, "a.ts", 11]]);
+      assert.deepStrictEqual(g[0].inlined.map((x) => [x.name, x.low, x.high, u.files[x.callFile - 1], x.callLine]), [["h", 0x1008, 0x100c, "b.ts", 6]]);
+    });
+
+    // (An object, not a linked file: addr2line cannot place its addresses; the real kernel's DWARF
+    // is checked against addr2line above.)
+    it("read back by our reader: each address's chain, the assembly unit's rows", function () {
+      const units = [backendUnit(map, 0x1000, "a.ts", () => false), asmUnit("x.asm", [{ start: 0x2000, end: 0x2002, line: 3 }, { start: 0x2002, end: 0x2005, line: 4 }])];
+      const obj = dwarfObject(writeDebugSections({ compDir: "/src", producer: "test", units }));
+      const L = new Lookup(obj, "test.o");
+      const chain = (a) => L.chain(a).map((l) => `${l.func} ${l.file}:${l.line}`);
+      assert.deepStrictEqual(chain(0x1009), ["h /src/c.ts:9", "g /src/b.ts:6", "f /src/a.ts:11"]);
+      assert.deepStrictEqual(chain(0x1005), ["g /src/b.ts:5", "f /src/a.ts:11"]);
+      assert.deepStrictEqual(chain(0x100c), ["f /src/a.ts:11"]);
+      assert.deepStrictEqual(chain(0x102f), ["main /src/a.ts:20"]);
+      assert.deepStrictEqual(L.chain(0x2004).map((l) => `${l.file}:${l.line}`), ["/src/x.asm:4"]);
+      assert.deepStrictEqual(L.rowAddresses(), [0x1000, 0x1004, 0x1008, 0x100c, 0x1020, 0x1030, 0x2000, 0x2002, 0x2005]);
+    });
+
+    it("a map without its end row is an error", function () {
+      assert.throws(() => backendUnit(map.slice(0, -1), 0x1000, "a.ts", () => false), /the i386 line map has no end row/);
+    });
+  });
+
   describe("bad input: an error naming the section and what is wrong", function () {
     const program = () => writeLineProgram(["a.ts"], [{ rows: [{ address: 0x1000, file: 1, line: 3 }, { address: 0x1004, file: 1, line: 40 }], end: 0x1010 }]);
 

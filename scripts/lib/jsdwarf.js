@@ -163,4 +163,4 @@ function kernelDwarfObject({ compDir, map, base, entry, isGlobal, asm = [], elf 
   return dwarfObject(sections);
 }
 
-module.exports = { kernelDwarfObject, backendUnit, asmUnit, PRODUCER };
+module.exports = { kernelDwarfObject, backendUnit, asmUnit, dwarfObject, PRODUCER };

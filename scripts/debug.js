@@ -8,7 +8,9 @@
 // over the int3 a software breakpoint would have written there, so `break kmain` is silently lost.
 // A hardware breakpoint (a debug register) watches the address instead; QEMU offers 4. Once kmain
 // runs, the kernel stays put and `break` works for everything else. The C carries #line directives,
-// so gdb's `list`, `step`, `bt` and `info line` speak TypeScript (kernel/*.ts).
+// so gdb's `list`, `step`, `bt` and `info line` speak TypeScript (kernel/*.ts). A JavaScript-toolchain
+// build (`TSK_TOOLCHAIN=js npm run debug`) carries DWARF the build wrote itself from the i386
+// backend's line map (scripts/lib/jsdwarf.js): the same, with functions under their .ts names.
 //
 // Options: --dir <build dir> (default build), --port <gdb port> (default 1234), --kernel-only (no
 // gdb: print the QEMU command and wait, for another debugger). Every other argument, and all after

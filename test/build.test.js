@@ -11,7 +11,7 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
 
-const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "package.json", "tsconfig.json"];
+const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "toolchain", "package.json", "tsconfig.json"];
 
 describe("build: incremental, keyed by content", function () {
   this.timeout(300000);

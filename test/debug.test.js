@@ -1,27 +1,29 @@
 // `npm run debug` (scripts/debug.js) driven non-interactively: gdb in batch mode must stop at kmain
-// through the hardware breakpoint, and `info line`, `list` and `bt` must speak TypeScript.
+// through the hardware breakpoint, and `info line`, `list` and `bt` must speak TypeScript, on the
+// native build (gcc's DWARF) and on the JavaScript toolchain's (scripts/lib/jsdwarf.js).
 "use strict";
 const assert = require("assert");
-const fs = require("fs");
-const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { which, ROOT } = require("../scripts/lib/build");
-const { kernelImage } = require("./lib/images");
+const { build, which, ROOT } = require("../scripts/lib/build");
+const { kernelImage, DIR } = require("./lib/images");
 const { withSlot } = require("./lib/slots");
 
+/** scripts/debug.js on the build in `dir` with gdb's `commands` (-batch), in an emulator slot. */
+function debug(dir, commands, env = process.env) {
+  const port = 20000 + (process.pid % 20000);
+  return withSlot(async () => spawnSync(process.execPath, ["scripts/debug.js", "--dir", dir, "--port", String(port), "--",
+    "-batch", ...commands.flatMap((c) => ["-ex", c])], { cwd: ROOT, encoding: "utf8", timeout: 90000, env }));
+}
+
 describe("boot: npm run debug (gdb)", function () {
-  this.timeout(120000);
-  let tmp;
+  this.timeout(180000);
   before(function () {
     if (!which("gdb")) this.skip();
-    tmp = kernelImage().dir;
   });
 
   it("stops at kmain with hbreak; info line, list and bt show kernel/main.ts", async function () {
-    const port = 20000 + (process.pid % 20000);
-    const r = await withSlot(async () => spawnSync(process.execPath, ["scripts/debug.js", "--dir", tmp, "--port", String(port), "--",
-      "-batch", "-ex", "info line", "-ex", "list", "-ex", "bt"], { cwd: ROOT, encoding: "utf8", timeout: 90000 }));
+    const r = await debug(kernelImage().dir, ["info line", "list", "bt"]);
     const out = `${r.stdout}${r.stderr}`;
     assert.strictEqual(r.status, 0, out);
     assert.match(out, /Hardware assisted breakpoint 1 at 0x[0-9a-f]+: file kernel\/main\.ts, line \d+\./, out);
@@ -29,5 +31,24 @@ describe("boot: npm run debug (gdb)", function () {
     assert.match(out, /Line \d+ of "kernel\/main\.ts" starts at address 0x[0-9a-f]+ <kmain>/, out);
     assert.match(out, /^\d+\s+export function kmain\(bootInfo: u32\): void \{$/m, out);
     assert.match(out, /^#0 {2}kmain \(bootInfo=4096\) at kernel\/main\.ts:\d+$/m, out);
+  });
+
+  it("on a JS-toolchain build: kmain at kernel/main.ts with its argument, steps into a .ts callee, bt to entry.asm", async function () {
+    const dir = path.join(DIR, "js-kernel");
+    build({ dir, toolchain: "js", log: null });
+    const r = await debug(dir, ["info line", "list", "bt", "next", "step", "bt", "break getNextPage", "continue", "bt"], { ...process.env, TSK_TOOLCHAIN: "js" });
+    const out = `${r.stdout}${r.stderr}`;
+    assert.strictEqual(r.status, 0, out);
+    assert.doesNotMatch(out, /\[build\] (tsk|gcc|ld) /, "debug.js rebuilt the image natively");
+    assert.match(out, /Hardware assisted breakpoint 1 at 0x[0-9a-f]+: file kernel\/main\.ts, line 11\./, out);
+    assert.match(out, /Breakpoint 1, kmain \(bootInfo=4096\) at kernel\/main\.ts:11/, out);
+    assert.match(out, /Line 11 of "kernel\/main\.ts" starts at address 0x[0-9a-f]+ <kmain>/, out);
+    assert.match(out, /^11\s+export function kmain\(bootInfo: u32\): void \{$/m, out);
+    assert.match(out, /^#0 {2}kmain \(bootInfo=4096\) at kernel\/main\.ts:11\n#1 {2}0x[0-9a-f]+ in start \(\) at kernel\/arch\/entry\.asm:\d+$/m, out);
+    // `next` to line 12 (serialInit();), `step` into it: the callee's first statement, and its caller.
+    assert.match(out, /^serialInit \(\) at kernel\/arch\/serial\.ts:\d+$/m, out);
+    assert.match(out, /^#0 {2}serialInit \(\) at kernel\/arch\/serial\.ts:\d+\n#1 {2}0x[0-9a-f]+ in kmain \(bootInfo=4096\) at kernel\/main\.ts:12$/m, out);
+    assert.match(out, /Breakpoint 2, getNextPage \(\) at kernel\/mem\/pages\.ts:\d+/, out);
+    assert.match(out, /^#\d {2}0x[0-9a-f]+ in memBoot \(bootInfo=4096, kernelEnd=\d+\) at kernel\/mem\/mem\.ts:\d+$/m, out);
   });
 });

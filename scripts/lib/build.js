@@ -259,7 +259,7 @@ function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, toolchain,
     if (cSource) throw new BuildError("cSource: a C file can only be built by the native toolchain (TSK_TOOLCHAIN=native)");
     return buildJs({ entry, dir, image, log });
   }
-  checkTools(["gcc", "ld", "objcopy", "nasm", "objdump", "addr2line", "nm"]);
+  checkTools(["gcc", "ld", "objcopy", "nasm"]);
   const steps = new Steps(dir, stepLogger(log));
 
   genBootInfo(dir, steps);
@@ -280,7 +280,7 @@ function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, toolchain,
   steps.step("link", {
     name: "ld", text: `${objects.map(rel).join(" ")} + line table -> ${rel(out("kernel.elf"))}, ${rel(out("kernel.bin"))}`,
     outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin")],
-    inputs: [...objects, path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"), bootInfo.SOURCE],
+    inputs: [...objects, path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"), bootInfo.SOURCE, ...jsbuild.toolchainFiles("dwarf")],
   }, () => link(dir, objects));
   return finishImage({ dir, steps, image, log, toolchain: "native" });
 }
@@ -304,11 +304,12 @@ function buildJs({ entry, dir, image, log }) {
   const { KERNEL_BASE } = require(bootInfo.SOURCE);
   steps.step("link", {
     name: "link.js", text: `${objects.map(rel).join(" ")} + line table -> ${rel(out("kernel.elf"))}, ${rel(out("kernel.bin"))}`,
-    outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin")],
+    outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin"), out("dwarf.o")],
     inputs: [...objects, ...ASM_OBJECTS.map(([, obj]) => out(`${obj}.rows.json`)), out("kernel.lines.json"), path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"),
-      path.join(ROOT, "scripts/lib/jsbuild.js"), bootInfo.SOURCE, ...jsbuild.toolchainFiles("link"), ...jsbuild.toolchainFiles("asm")],
-    key: "js",
-  }, () => jsbuild.jsLink(dir, objects, KERNEL_BASE));
+      path.join(ROOT, "scripts/lib/jsbuild.js"), path.join(ROOT, "scripts/lib/jsdwarf.js"), bootInfo.SOURCE, ...jsbuild.toolchainFiles("link"),
+      ...jsbuild.toolchainFiles("asm"), ...jsbuild.toolchainFiles("dwarf")],
+    key: `js ${rel(entry)}`,
+  }, () => jsbuild.jsLink(dir, objects, KERNEL_BASE, entry));
   return finishImage({ dir, steps, image, log, toolchain: "js" });
 }
 

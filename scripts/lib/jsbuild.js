@@ -1,12 +1,13 @@
 // The JavaScript toolchain's build steps (TSK_TOOLCHAIN=js; scripts/lib/build.js chooses): the
 // kernel .ts -> i386 object by tsk's own i386 backend, .asm -> objects and flat binaries by
 // toolchain/asm, the link (twice, for the line table) and flat binary by toolchain/link, the line
-// table from the backend's own line map. Everything runs in this process: no gcc, nasm, ld,
-// objcopy or binutils, and no libgcc (the backend needs none).
+// table and the ELF's DWARF (scripts/lib/jsdwarf.js) from the backend's own line map. Everything
+// runs in this process: no gcc, nasm, ld, objcopy or binutils, and no libgcc (the backend needs none).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const lines = require("./lines");
+const { kernelDwarfObject } = require("./jsdwarf");
 
 const ROOT = path.resolve(__dirname, "../..");
 /** The global the i386 backend puts at its object's first code byte (compiler/src/backend/i386). */
@@ -56,23 +57,32 @@ function assembleFile(src, format, dst, dir) {
   }
 }
 
-/** The line-table rows of an assembly object (assembleFile's .rows.json) in the linked kernel:
- *  symbols is link()'s map of global addresses. Sections with no global label are left out. */
-function asmRows(object, symbols) {
+/** The code of an assembly object (assembleFile's .rows.json) in the linked kernel: {source,
+ *  instructions: [{start, end, line, func}]}; symbols is link()'s map of global addresses. Sections
+ *  with no global label are left out. */
+function asmInstructions(object, symbols) {
   const { source, rows, labels } = JSON.parse(fs.readFileSync(`${object}.rows.json`, "utf8"));
   const base = new Map();
   for (const l of labels) {
     const at = l.global ? symbols.get(l.name) : undefined;
     if (at !== undefined && !base.has(l.section)) base.set(l.section, Number(at) - l.value);
   }
-  const out = [];
+  const instructions = [];
   for (const r of rows) {
     if (!base.has(r.section) || !r.section.startsWith(".text")) continue;
     const label = labels.filter((l) => l.section === r.section && l.value <= r.offset && !l.name.startsWith("..")).sort((x, y) => y.value - x.value)[0];
-    const func = label ? label.name : "?";
-    out.push({ start: base.get(r.section) + r.offset, chain: [{ file: source, line: r.line, func }] });
+    instructions.push({ start: base.get(r.section) + r.offset, end: base.get(r.section) + r.end, line: r.line, func: label ? label.name : "?" });
+  }
+  return { source, instructions };
+}
+
+/** The line-table rows of an assembly object's instructions (asmInstructions). */
+function asmRows({ source, instructions }) {
+  const out = [];
+  for (const x of instructions) {
+    out.push({ start: x.start, chain: [{ file: source, line: x.line, func: x.func }] });
     // Each instruction's end closes its range, unless the next row starts right there.
-    out.push({ start: base.get(r.section) + r.end, chain: [], weak: true });
+    out.push({ start: x.end, chain: [], weak: true });
   }
   return out;
 }
@@ -107,10 +117,11 @@ function compileKernelI386(entry, dir) {
 /**
  * The link, as build.js's native link() does it with ld/objcopy: a first link with an empty line
  * table gives the address of the backend's code (tsk_code_start), from which its line map becomes
- * the table; the second link carries the table (the last section of the load image: checked that
- * nothing before it moved). Writes kernel.elf, kernel.bin, lines.bin.
+ * the table and the DWARF (dwarf.o: not loaded, so it moves nothing); the second link carries both
+ * (the table is the last section of the load image: checked that nothing before it moved). Writes
+ * kernel.elf, kernel.bin, lines.bin, dwarf.o. entry: the kernel's entry module (the DWARF unit's name).
  */
-function jsLink(dir, objects, KERNEL_BASE) {
+function jsLink(dir, objects, KERNEL_BASE, entry = "kernel/main.ts") {
   const { linkFiles } = require("../../toolchain/link/cli");
   const out = (name) => path.join(dir, name);
   const linesBin = out("lines.bin");
@@ -118,9 +129,9 @@ function jsLink(dir, objects, KERNEL_BASE) {
     fs.writeFileSync(out("lines.asm"), lines.linesAsm(linesBin));
     assembleFile(out("lines.asm"), "elf32", out("lines.o"), dir);
   };
-  const ld = () => {
+  const ld = (extra = []) => {
     try {
-      return linkFiles({ script: path.join(ROOT, "linker/kernel.ld"), scriptName: "linker/kernel.ld", objects: [...objects, out("lines.o")],
+      return linkFiles({ script: path.join(ROOT, "linker/kernel.ld"), scriptName: "linker/kernel.ld", objects: [...objects, out("lines.o"), ...extra],
         defsyms: { KERNEL_BASE: `0x${KERNEL_BASE.toString(16)}` }, elf: out("kernel.elf"), binary: out("kernel.bin") });
     } catch (e) {
       throw new BuildError(`link (JavaScript) failed: ${e.message}`);
@@ -132,10 +143,18 @@ function jsLink(dir, objects, KERNEL_BASE) {
   const base = first.symbols.get(CODE_START);
   if (base === undefined) throw new BuildError(`link: no ${CODE_START} in the kernel (is ${rel(out("kernel-i386.o"))} the i386 backend's?)`);
   const map = JSON.parse(fs.readFileSync(out("kernel.lines.json"), "utf8"));
-  const extra = objects.filter((o) => fs.existsSync(`${o}.rows.json`)).flatMap((o) => asmRows(o, first.symbols));
-  fs.writeFileSync(linesBin, lines.lineTableFromMap(map, Number(base), extra));
+  const asm = objects.filter((o) => fs.existsSync(`${o}.rows.json`)).map((o) => asmInstructions(o, first.symbols));
+  fs.writeFileSync(linesBin, lines.lineTableFromMap(map, Number(base), asm.flatMap(asmRows)));
   assembleLines();
-  const second = ld();
+  let dwarf;
+  try {
+    dwarf = kernelDwarfObject({ compDir: ROOT, map, base: Number(base), entry: rel(entry).split(path.sep).join("/"),
+      isGlobal: (name) => first.symbols.has(name), asm, elf: first.elf });
+  } catch (e) {
+    throw new BuildError(`DWARF (JavaScript) for ${rel(out("kernel.elf"))}: ${e.message}`);
+  }
+  fs.writeFileSync(out("dwarf.o"), dwarf);
+  const second = ld([out("dwarf.o")]);
   if (second.symbols.get("__lines_start") !== first.symbols.get("__lines_start") || second.symbols.get(CODE_START) !== base) {
     throw new BuildError("the line table moved code: .tsk_lines must stay after .text in linker/kernel.ld");
   }

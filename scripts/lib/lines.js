@@ -9,14 +9,16 @@
 // link (scripts/lib/build.js): the table is the last section of the load image (linker/kernel.ld),
 // so its size moves nothing in .text, and the build checks that.
 //
-// Assembly sources (kernel/arch/entry.asm, idt.asm) have no DWARF; their rows come from nasm's
-// listing (asmRows), so a stack walk names the entry stub's `call kmain` and the fault stubs too.
+// Assembly sources (kernel/arch/entry.asm, idt.asm) have no DWARF from nasm; their rows come from
+// nasm's listing (asmRows), so a stack walk names the entry stub's `call kmain` and the fault stubs.
 //
-// Source of truth: binutils. `objdump --dwarf=decodedline` lists every address where the line
-// program starts a row; `addr2line -f -i -a` resolves each to its inline chain (innermost first),
-// which matters because tsk's output is inlined heavily at -O2 and because an intrinsic's
-// instructions belong to compiler/runtime/tsk_runtime.h, not to the .ts line that called it. Only
-// the .ts levels of a chain are kept. Consecutive rows with the same chain make one range.
+// The native build's rows come from the ELF's DWARF, read in JavaScript (toolchain/dwarf, no
+// binutils): every address where a line program starts a row (what `objdump --dwarf=decodedline`
+// lists), each resolved to its inline chain (innermost first) as `addr2line -f -i` does, which
+// matters because tsk's output is inlined heavily at -O2 and because an intrinsic's instructions
+// belong to compiler/runtime/tsk_runtime.h, not to the .ts line that called it. Only the .ts levels
+// of a chain are kept. Consecutive rows with the same chain make one range. test/dwarf.test.js
+// holds this to binutils' answer (test/lib/binutils-lines.js), byte for byte.
 //
 // Blob layout (little-endian u32s; kernel/arch/symbols.ts reads it):
 //   +0 magic 'TSKL' (0x4c4b5354)  +4 number of ranges  +8 ranges offset  +12 chains offset
@@ -30,29 +32,15 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { spawnSync } = require("child_process");
+const { Lookup } = require("../../toolchain/dwarf/lookup");
+const { readElf, isCodeSymbol } = require("../../toolchain/dwarf/elf");
+const { DwarfError } = require("../../toolchain/dwarf/errors");
 
 const MAGIC = 0x4c4b5354;
 const NO_CHAIN = 0xffffffff;
 const FLAG_MACHINERY = 0x80000000;
 /** Files whose frames a panic or a failed assertion skips to report its caller's line. */
 const MACHINERY = ["kernel/panic.ts", "kernel/arch/fault.ts", "kernel/arch/symbols.ts", "kernel/test/ktap.ts"];
-
-function tool(cmd, args, input) {
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 << 20, input });
-  if (r.error || r.status !== 0) {
-    throw new Error(`${cmd} failed: ${r.error ? r.error.message : (r.stderr || "").trim()}`);
-  }
-  return r.stdout;
-}
-
-/** Every address that starts a row of the ELF's line program, sorted, unique. */
-function rowAddresses(elf) {
-  const out = tool("objdump", ["--dwarf=decodedline", elf]);
-  const set = new Set();
-  for (const m of out.matchAll(/^\S+\s+(?:\d+|-)\s+0x([0-9a-f]+)\b/gm)) set.add(parseInt(m[1], 16));
-  return [...set].sort((a, b) => a - b);
-}
 
 /** `mem_pages_tryGetNextPage` (of kernel/mem/pages.ts) -> `tryGetNextPage`: tsk prefixes every
  *  non-entry name with its module path relative to the entry's directory; gcc may add `.part.0`. */
@@ -67,28 +55,20 @@ function tsName(cname, file) {
   return base.replace(/^tsk_/, "");
 }
 
-/** The inline chain of every address: [{file, line, func}] with the .ts levels only. */
-function resolve(elf, addrs, root) {
+/** The inline chain of every address (addr2line -f -i): [{file, line, func}], the .ts levels only,
+ *  files relative to root. */
+function resolve(lookup, addrs, root) {
   const chains = new Map();
-  const out = tool("addr2line", ["-f", "-i", "-a", "-e", elf], addrs.map((a) => `0x${a.toString(16)}`).join("\n") + "\n");
-  const lines = out.split("\n");
-  let cur = null;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (/^0x[0-9a-f]+$/.test(l)) {
-      cur = [];
-      chains.set(parseInt(l, 16), cur);
-      continue;
+  for (const a of addrs) {
+    const chain = [];
+    for (const level of lookup.chain(a)) {
+      if (!level.file || !level.file.endsWith(".ts")) continue;
+      let file = level.file;
+      if (path.isAbsolute(file)) file = path.relative(root, file);
+      file = file.split(path.sep).join("/");
+      chain.push({ file, line: level.line, func: tsName(level.func || "??", file) });
     }
-    if (!l || !cur) continue;
-    const func = l;
-    const loc = lines[++i] || "";
-    const m = /^(.*):(\d+)(?: \(discriminator \d+\))?$/.exec(loc);
-    if (!m || !m[1].endsWith(".ts")) continue;
-    let file = m[1];
-    if (path.isAbsolute(file)) file = path.relative(root, file);
-    file = file.split(path.sep).join("/");
-    cur.push({ file, line: Number(m[2]), func: tsName(func, file) });
+    chains.set(a, chain);
   }
   return chains;
 }
@@ -103,11 +83,16 @@ function resolve(elf, addrs, root) {
 function asmRows(elf, { source, object, listing }) {
   const sections = new Map(); // section -> {base, labels: [{value, name}]}
   const elfAddrs = new Map();
-  for (const m of tool("nm", ["--defined-only", elf]).matchAll(/^([0-9a-f]+) \w (\S+)$/gm)) {
-    elfAddrs.set(m[2], elfAddrs.has(m[2]) ? null : parseInt(m[1], 16)); // null: ambiguous
+  for (const sym of readElf(fs.readFileSync(elf), elf).symbols) {
+    if (!sym.shndx || !sym.name || sym.type === "SECTION" || sym.type === "FILE") continue;
+    elfAddrs.set(sym.name, elfAddrs.has(sym.name) ? null : sym.value); // null: ambiguous
   }
-  for (const m of tool("objdump", ["-t", object]).matchAll(/^([0-9a-f]+) [lg] {5}[ F] (\.text\S*)\t[0-9a-f]+ (\S+)$/gm)) {
-    const [value, section, name] = [parseInt(m[1], 16), m[2], m[3]];
+  const obj = readElf(fs.readFileSync(object), object);
+  for (const sym of obj.symbols) {
+    // Labels (and functions) of the object's code sections, local or global.
+    const owner = sym.shndx > 0 && sym.shndx < 0xff00 ? obj.sections[sym.shndx] : undefined;
+    if (!owner || !owner.name.startsWith(".text") || !sym.name || !["NOTYPE", "FUNC"].includes(sym.type) || !["LOCAL", "GLOBAL"].includes(sym.bind)) continue;
+    const [value, section, name] = [sym.value, owner.name, sym.name];
     if (!sections.has(section)) sections.set(section, { base: null, labels: [] });
     const sec = sections.get(section);
     sec.labels.push({ value, name });
@@ -147,8 +132,15 @@ function asmRows(elf, { source, object, listing }) {
 /** The table for `elf` as a Buffer (see the header for the layout). asm: [{source, object,
  *  listing}] for the assembly objects linked in (asmRows). */
 function lineTable(elf, { root = process.cwd(), asm = [] } = {}) {
-  const addrs = rowAddresses(elf);
-  const chains = resolve(elf, addrs, root);
+  let lookup;
+  try {
+    lookup = new Lookup(fs.readFileSync(elf), elf);
+  } catch (e) {
+    if (e instanceof DwarfError) throw new Error(`${elf}: ${e.message}`);
+    throw e;
+  }
+  const addrs = lookup.rowAddresses();
+  const chains = resolve(lookup, addrs, root);
   const rows = addrs.map((a) => ({ start: a, chain: chains.get(a) || [] }));
   // The end of the last .ts line sequence.
   if (rows.length) rows.push({ start: addrs[addrs.length - 1] + 1, chain: [] });
@@ -243,9 +235,11 @@ function linesAsm(binFile) {
     `incbin "${binFile}"\n`;
 }
 
-/** Address -> "file:line" of the symbols in .text (the build checks a second link moved none). */
+/** "address name" of every symbol in code, by address (the build checks a second link moved none). */
 function textSymbols(elf) {
-  return tool("nm", ["-n", elf]).split("\n").filter((l) => / [tT] /.test(l)).join("\n");
+  const e = readElf(fs.readFileSync(elf), elf);
+  return e.symbols.filter((s) => s.name && isCodeSymbol(e, s)).map((s) => `${s.value.toString(16).padStart(8, "0")} ${s.name}`)
+    .sort().join("\n");
 }
 
 module.exports = { lineTable, lineTableFromMap, encodeRows, linesAsm, textSymbols, tsName, MAGIC, MACHINERY };

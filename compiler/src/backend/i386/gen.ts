@@ -18,6 +18,8 @@ export interface Mark {
   func: string;
   /** For an inlined function's code: the frames it was inlined into, innermost first. */
   outer?: { file: string; line: number; func: string }[];
+  /** On a function's first mark: its parameters, at [ebp + offset] once the frame is set up. */
+  params?: { name: string; offset: number; rep: Rep }[];
 }
 
 export class I386Error extends Error {}
@@ -71,6 +73,7 @@ class FnGen {
     const o = this.out;
     o.push(`${name}:`);
     this.mark(this.fn.loc);
+    this.marks[this.marks.length - 1].params = this.fn.params.map((p) => ({ name: p.name, offset: this.slots.get(p)!, rep: p.rep }));
     o.push("push ebp", "mov ebp, esp");
     // The frame's size is known only at the end (inlined calls take slots as they are met).
     const sub = o.length;

@@ -20,8 +20,13 @@ export interface LineRow {
   file: string;
   line: number;
   func: string;
+  /** The symbol of the function whose code this is (the outermost frame; for the DWARF the JS
+   *  build writes: its subprograms' names and ranges). Absent on the end row. */
+  sym?: string;
   /** Inlined code: the frames it was inlined into, innermost first. */
   outer?: { file: string; line: number; func: string }[];
+  /** On a function's first row: its parameters, at [ebp + offset] once its frame is set up. */
+  params?: { name: string; offset: number; rep: string }[];
 }
 
 export interface I386Output {
@@ -72,7 +77,11 @@ export class I386Backend implements Backend<I386Output> {
       return Number(s.value);
     };
     const base = value(CODE_START);
-    const lines: LineRow[] = marks.map((m) => ({ offset: value(m.label) - base, file: m.file, line: m.line, func: m.func, ...(m.outer?.length ? { outer: m.outer } : {}) }));
+    // A mark's label is `<function symbol>.m<n>`.
+    const lines: LineRow[] = marks.map((m) => ({
+      offset: value(m.label) - base, file: m.file, line: m.line, func: m.func, sym: m.label.slice(0, m.label.lastIndexOf(".m")),
+      ...(m.outer?.length ? { outer: m.outer } : {}), ...(m.params ? { params: m.params } : {}),
+    }));
     const text = a.sections.get(".text");
     const textBytes = text ? Number(text.size) : 0;
     lines.push({ offset: textBytes, file: "", line: 0, func: "" });

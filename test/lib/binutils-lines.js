@@ -1,0 +1,128 @@
+// The line table as the build made it before it read DWARF itself: from binutils (`objdump
+// --dwarf=decodedline` for the row addresses, `addr2line -f -i -a` for each one's inline chain, `nm`
+// and `objdump -t` for where an assembly object's code landed). Kept only as the reference the
+// JavaScript DWARF reader (toolchain/dwarf, scripts/lib/lines.js) is tested against: both must make
+// the same table, byte for byte, from the same ELF.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const { encodeRows, tsName } = require("../../scripts/lib/lines");
+
+function tool(cmd, args, input) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 << 20, input });
+  if (r.error || r.status !== 0) {
+    throw new Error(`${cmd} failed: ${r.error ? r.error.message : (r.stderr || "").trim()}`);
+  }
+  return r.stdout;
+}
+
+/** Every address that starts a row of the ELF's line program, sorted, unique. */
+function rowAddresses(elf) {
+  const out = tool("objdump", ["--dwarf=decodedline", elf]);
+  const set = new Set();
+  for (const m of out.matchAll(/^\S+\s+(?:\d+|-)\s+0x([0-9a-f]+)\b/gm)) set.add(parseInt(m[1], 16));
+  return [...set].sort((a, b) => a - b);
+}
+
+/** The inline chain of every address: [{file, line, func}] with the .ts levels only. */
+function resolve(elf, addrs, root) {
+  const chains = new Map();
+  const out = tool("addr2line", ["-f", "-i", "-a", "-e", elf], addrs.map((a) => `0x${a.toString(16)}`).join("\n") + "\n");
+  const lines = out.split("\n");
+  let cur = null;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^0x[0-9a-f]+$/.test(l)) {
+      cur = [];
+      chains.set(parseInt(l, 16), cur);
+      continue;
+    }
+    if (!l || !cur) continue;
+    const func = l;
+    const loc = lines[++i] || "";
+    const m = /^(.*):(\d+)(?: \(discriminator \d+\))?$/.exec(loc);
+    if (!m || !m[1].endsWith(".ts")) continue;
+    let file = m[1];
+    if (path.isAbsolute(file)) file = path.relative(root, file);
+    file = file.split(path.sep).join("/");
+    cur.push({ file, line: Number(m[2]), func: tsName(func, file) });
+  }
+  return chains;
+}
+
+/**
+ * Rows for the code of an assembly source, whose object carries no DWARF: from nasm's listing
+ * (`-l`), each instruction of the file itself (not of its includes; a macro's expansion counts as
+ * the line invoking it) as {start, chain: [{file, line, func}]}, func being the label before it.
+ * Where each section of the object landed comes from its labels: the same name in the linked ELF.
+ * Without this a stack walk ends in `?` at the entry stub's `call kmain` (and the fault stubs).
+ */
+function asmRows(elf, { source, object, listing }) {
+  const sections = new Map(); // section -> {base, labels: [{value, name}]}
+  const elfAddrs = new Map();
+  for (const m of tool("nm", ["--defined-only", elf]).matchAll(/^([0-9a-f]+) \w (\S+)$/gm)) {
+    elfAddrs.set(m[2], elfAddrs.has(m[2]) ? null : parseInt(m[1], 16)); // null: ambiguous
+  }
+  for (const m of tool("objdump", ["-t", object]).matchAll(/^([0-9a-f]+) [lg] {5}[ F] (\.text\S*)\t[0-9a-f]+ (\S+)$/gm)) {
+    const [value, section, name] = [parseInt(m[1], 16), m[2], m[3]];
+    if (!sections.has(section)) sections.set(section, { base: null, labels: [] });
+    const sec = sections.get(section);
+    sec.labels.push({ value, name });
+    const at = elfAddrs.get(name);
+    if (sec.base === null && at !== undefined && at !== null) sec.base = at - value;
+  }
+  const rows = [];
+  let section = ".text";
+  let line = 0;
+  let continued = false;
+  for (const l of fs.readFileSync(listing, "latin1").split("\n")) {
+    const m = /^ *(\d+) (<\d+>)? *([0-9A-F]{8})? +(\S.*)?$/.exec(l);
+    if (!m) continue;
+    if (!m[2]) {
+      line = Number(m[1]);
+      const sec = /^\s*section\s+(\S+)/i.exec(m[4] || "");
+      if (sec) section = sec[1];
+    }
+    const sec = sections.get(section);
+    if (!m[3] || !sec || sec.base === null || !/^[0-9A-F(\[]/.test(m[4] || "")) continue;
+    const offset = parseInt(m[3], 16);
+    const code = (m[4] || "").split(/\s/)[0];
+    const bytes = code.replace(/[^0-9A-F]/g, "").length >> 1;
+    const last = rows[rows.length - 1];
+    if (continued && last) {
+      // nasm breaks a long instruction's bytes over lines ending in "-".
+      last.end = sec.base + offset + bytes;
+    } else {
+      const label = sec.labels.filter((x) => x.value <= offset).sort((a, b) => b.value - a.value)[0];
+      rows.push({ start: sec.base + offset, end: sec.base + offset + bytes, chain: [{ file: source, line, func: label ? label.name : "?" }] });
+    }
+    continued = code.endsWith("-");
+  }
+  return rows;
+}
+
+/** The table for `elf` made with binutils (scripts/lib/lines.js has the layout). asm: [{source, object,
+ *  listing}] for the assembly objects linked in (asmRows). */
+function lineTableBinutils(elf, { root = process.cwd(), asm = [] } = {}) {
+  const addrs = rowAddresses(elf);
+  const chains = resolve(elf, addrs, root);
+  const rows = addrs.map((a) => ({ start: a, chain: chains.get(a) || [] }));
+  // The end of the last .ts line sequence.
+  if (rows.length) rows.push({ start: addrs[addrs.length - 1] + 1, chain: [] });
+  const tsStarts = new Set(addrs);
+  for (const a of asm) {
+    const own = asmRows(elf, a).filter((r) => !tsStarts.has(r.start));
+    rows.push(...own.map(({ start, chain }) => ({ start, chain })));
+    // Each instruction's end closes its range, unless the next row starts right there.
+    rows.push(...own.map((r) => ({ start: r.end, chain: [], weak: true })));
+  }
+  return encodeRows(rows);
+}
+
+/** nm -n's code symbols of `elf`, one "address type name" line each (for comparing textSymbols). */
+function textSymbolsBinutils(elf) {
+  return tool("nm", ["-n", elf]).split("\n").filter((l) => / [tT] /.test(l));
+}
+
+module.exports = { lineTableBinutils, rowAddresses, resolve, textSymbolsBinutils };

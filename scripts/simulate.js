@@ -9,7 +9,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { execFileSync } = require("child_process");
+const { readElf } = require("../toolchain/dwarf/elf");
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run simulate -- <map.json> [--kernel-end 0xADDR] [--kernel-elf FILE] [--alloc-all] [--svg out.svg]\n";
@@ -31,16 +31,15 @@ function parseKernelEnd(v) {
   return { value: n };
 }
 
-/** __kernel_end from an ELF's symbol table, or null with why not. */
+/** __kernel_end from an ELF's symbol table (read in JavaScript: no binutils needed), or why not. */
 function kernelEndFromElf(elf) {
   if (!fs.existsSync(elf)) return { error: `${path.relative(ROOT, elf) || elf} not built` };
   try {
-    const nm = execFileSync("nm", [elf], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    const m = /^([0-9a-f]+) \w __kernel_end$/m.exec(nm);
-    if (!m) return { error: `no __kernel_end symbol in ${elf}` };
-    return { value: parseInt(m[1], 16) };
+    const sym = readElf(fs.readFileSync(elf), elf).symbols.find((s) => s.name === "__kernel_end");
+    if (!sym) return { error: `no __kernel_end symbol in ${elf}` };
+    return { value: sym.value };
   } catch (e) {
-    return { error: `cannot read the symbols of ${elf} (${e.code === "ENOENT" ? "nm is missing" : e.message.split("\n")[0]})` };
+    return { error: `cannot read the symbols of ${elf} (${e.message.split("\n")[0]})` };
   }
 }
 

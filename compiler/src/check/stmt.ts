@@ -9,6 +9,7 @@ import { Range, Ty, INT_RANGES, fits32, show, within, U32, describe } from "./ty
 import { exactOf } from "./values";
 import { Expr, Loc, Simple, Stmt, Var } from "../ir/ir";
 import { describeNode } from "./syntax";
+import { fieldAssignment } from "./layouts";
 
 export function locOf(node: ts.Node): Loc {
   const sf = node.getSourceFile();
@@ -224,9 +225,13 @@ function targetOf(fs: FnScope, e: ts.Expression): Target | undefined {
 function assignment(fs: FnScope, e: ts.BinaryExpression, loc: Loc): Simple | undefined {
   const { cx } = fs;
   const K = ts.SyntaxKind;
+  const op = e.operatorToken.kind;
+  if (op === K.EqualsToken || compoundOperator(op) !== undefined) {
+    const stored = fieldAssignment(fs, e, op === K.EqualsToken ? undefined : compoundOperator(op), loc);
+    if (stored !== undefined) return stored ?? undefined;
+  }
   const target = targetOf(fs, e.left);
   if (!target) return undefined;
-  const op = e.operatorToken.kind;
   if (op === K.EqualsToken) {
     const v = lowerExpr(fs, e.right);
     const x = flow(fs, v, target.ty, e.right, `'${e.left.getText()}'`);

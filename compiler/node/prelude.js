@@ -40,14 +40,18 @@ function layout(size, align, fields) {
     });
   }
   Object.freeze(proto);
+  // A view is an object holding its address; a constructor keeps at() cheap (the e820 sanitiser
+  // makes one per entry visit).
+  function View(addr) {
+    this[ADDR] = addr;
+  }
+  View.prototype = proto;
   return Object.freeze({
     size,
     align,
     offsets: Object.freeze(offsets),
     at(addr) {
-      const view = Object.create(proto);
-      Object.defineProperty(view, ADDR, { value: addr >>> 0 });
-      return Object.seal(view);
+      return new View(addr >>> 0);
     },
   });
 }

@@ -233,7 +233,7 @@ export function flowView(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: strin
   if (v.k !== "view" && ty.k !== "view") return undefined;
   if (v.k === "view" && ty.k === "view") {
     if (v.layout === ty.layout) return v.ir;
-    fs.cx.diags.error(node, "TSK1002", `${what} must be a View<typeof ${ty.layout.name}>, but '${node.getText()}' is a view of ${v.layout.name}`);
+    fs.cx.diags.error(node, "TSK1002", `${what} must be a View<typeof ${ty.layout.name}>, but '${node.getText()}' is a view of ${v.layout.name} (tsc may find the two alike; their fields are not the same memory): pass ${ty.layout.name}.at(addr)`);
     return null;
   }
   if (v.k === "view") misuse(fs, node, `${what} takes a ${describeTy(ty)}`);

@@ -231,6 +231,8 @@ export function layoutCall(fs: FnScope, e: ts.CallExpression): Val | undefined {
  *  is a view, else the IR or null after a diagnostic. */
 export function flowView(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string): Expr | null | undefined {
   if (v.k !== "view" && ty.k !== "view") return undefined;
+  // A call that never returns (panic) stands for a view too: `return panic("...")`.
+  if (v.k === "never") return { k: "never", call: v.ir, rep: "u32" };
   if (v.k === "view" && ty.k === "view") {
     if (v.layout === ty.layout) return v.ir;
     fs.cx.diags.error(node, "TSK1002", `${what} must be a View<typeof ${ty.layout.name}>, but '${node.getText()}' is a view of ${v.layout.name} (tsc may find the two alike; their fields are not the same memory): pass ${ty.layout.name}.at(addr)`);

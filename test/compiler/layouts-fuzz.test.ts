@@ -1,4 +1,4 @@
-// Layout fuzzing: seeded random sequences of field stores (plain and compound, values that wrap
+// Layout fuzzing: seeded random sequences of field stores (plain, compound, ++/--, values that wrap
 // every width: negative, past the width, past 2^32) and field reads on a layout of every width,
 // run in Node on a simulated machine and natively against the C runtime's host memory; the
 // programs' memory-mixing results must agree. FUZZ_SEED=n picks another seed.
@@ -50,7 +50,8 @@ function program(seed: number): string {
       const [name] = r.pick(FIELDS);
       const op = r.pick(["=", "=", "+=", "-=", "|=", "&=", "^=", "<<=", ">>=", ">>>="]);
       const rhs = op.startsWith("<") || op.startsWith(">") ? String(r.int(40)) : value(r);
-      out.push(`  v.${name} ${op} ${rhs};`);
+      if (r.chance(0.15)) out.push(`  v.${name}${r.pick(["++", "--"])};`);
+      else out.push(`  v.${name} ${op} ${rhs};`);
       const [read, width] = r.pick(FIELDS);
       out.push(width === "i32" ? `  mixIn(v.${read} >>> 0);` : `  mixIn(v.${read});`);
     }

@@ -261,7 +261,16 @@ export function layoutAsValue(fs: FnScope, node: ts.Identifier): void {
  *  the field's width (ToUint8/16/32, ToInt32), as JavaScript's typed arrays do, so any exact
  *  integer may be stored. JavaScript's order: the view, (the old value,) the right side, the store. */
 export function fieldAssignment(fs: FnScope, e: ts.BinaryExpression, binop: ts.SyntaxKind | undefined, loc: Loc): Simple | null | undefined {
-  const left = e.left;
+  return fieldStore(fs, e, e.left, e.right, binop, loc);
+}
+
+/** `view.f++` and `view.f--`: `view.f += 1` (the store wraps, as the field's typed array would). */
+export function fieldStep(fs: FnScope, e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, loc: Loc): Simple | null | undefined {
+  return fieldStore(fs, e, e.operand, undefined, e.operator === ts.SyntaxKind.PlusPlusToken ? ts.SyntaxKind.PlusToken : ts.SyntaxKind.MinusToken, loc);
+}
+
+/** A store of `right` (undefined: the constant 1 of ++/--), combined with the old value by `binop`. */
+function fieldStore(fs: FnScope, e: ts.Expression, left: ts.Expression, right: ts.Expression | undefined, binop: ts.SyntaxKind | undefined, loc: Loc): Simple | null | undefined {
   if (!ts.isPropertyAccessExpression(left) || !isViewTyped(fs.cx, left.expression)) return undefined;
   let view = lowerExpr(fs, left.expression);
   if (view.k !== "view") return null;
@@ -276,13 +285,14 @@ export function fieldAssignment(fs: FnScope, e: ts.BinaryExpression, binop: ts.S
     view = { ...view, ir: { k: "temp", t }, effects: false, stable: true };
   }
   let v: Val;
-  if (binop === undefined) v = lowerExpr(fs, e.right);
-  else v = applyBinary(fs, { node: e, left, right: e.right, op: binop }, load(view, f), lowerExpr(fs, e.right));
+  const rhs = right ? lowerExpr(fs, right) : constInt(1n);
+  if (binop === undefined) v = rhs;
+  else v = applyBinary(fs, { node: e, left, right: right ?? e, op: binop }, load(view, f), rhs);
   if (v.k === "error") return null;
-  const x = bitOperand(fs, v, binop === undefined ? e.right : e, `a store to ${left.getText()}`);
+  const x = bitOperand(fs, v, binop === undefined && right ? right : e, `a store to ${left.getText()}`);
   if (!x) return null;
   if (!isExact(x.range)) {
-    fs.cx.diags.error(e.right, "TSK1003", `'${e.getText()}' stores a value that can reach ${show(x.range)}, beyond 2^53, where JavaScript's numbers are no longer exact: coerce it first`);
+    fs.cx.diags.error(right ?? e, "TSK1003", `'${e.getText()}' stores a value that can reach ${show(x.range)}, beyond 2^53, where JavaScript's numbers are no longer exact: coerce it first`);
     return null;
   }
   const seq = sequence(fs, [view, x]);

@@ -9,7 +9,7 @@ import { Range, Ty, INT_RANGES, fits32, show, within, U32, describe } from "./ty
 import { exactOf } from "./values";
 import { Expr, Loc, Simple, Stmt, Var } from "../ir/ir";
 import { describeNode } from "./syntax";
-import { fieldAssignment } from "./layouts";
+import { fieldAssignment, fieldStep } from "./layouts";
 
 export function locOf(node: ts.Node): Loc {
   const sf = node.getSourceFile();
@@ -185,6 +185,8 @@ function effect(fs: FnScope, e: ts.Expression, loc: Loc): Simple | undefined {
     return assignment(fs, e, loc);
   }
   if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && (e.operator === K.PlusPlusToken || e.operator === K.MinusMinusToken)) {
+    const stored = fieldStep(fs, e, loc);
+    if (stored !== undefined) return stored ?? undefined;
     const target = targetOf(fs, e.operand);
     if (!target) return undefined;
     const op = e.operator === K.PlusPlusToken ? "+" : "-";

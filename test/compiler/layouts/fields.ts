@@ -1,5 +1,5 @@
 // Every field width read and written, stores that wrap (negative, past the width, past 2^32),
-// compound stores, views held in locals, passed, returned and at constant addresses, addresses
+// compound stores, ++ and --, views held in locals, passed, returned and at constant addresses, addresses
 // that wrap at 2^32. Node runs it on the simulated machine, natively it is host memory.
 import { Entry, ENTRY_WORDS, entryAt } from "./lib/entry";
 import * as entries from "./lib/entry";
@@ -21,6 +21,20 @@ function sum(e: View<typeof Entry>): u32 {
 function bump(e: View<typeof Entry>): u32 {
   e.lo = u32(e.lo + 100);
   return 5;
+}
+
+/** ++ and -- on fields of every width, at their wrapping edges. */
+function e2ViaStep(): void {
+  const e = entryAt(TABLE, 5);
+  e.kind = 0xff;
+  e.kind++;
+  e.flags = 0;
+  e.flags--;
+  e.delta = 0x7fffffff;
+  ++e.delta;
+  e.hi = 0;
+  --e.hi;
+  mixIn(sum(e));
 }
 
 export function main(): u32 {
@@ -46,6 +60,9 @@ export function main(): u32 {
   FIRST.delta ^= -1;
   FIRST.hi >>>= 3;
   FIRST.lo = 0xffffffff + 8;
+  FIRST.kind++; // 0xff + 1 wraps to 0 in a u8 field, as in a Uint8Array
+  FIRST.flags--;
+  e2ViaStep();
   mixIn(sum(FIRST));
   const e2 = entries.Entry.at(u32(TABLE + 2 * entries.Entry.size));
   e2.lo = bump(e2);

@@ -1,53 +1,61 @@
 // The boot info: the one block of memory stage 2 fills for the kernel. Its layout is defined here
-// only; the build generates build/boot-info.inc (NASM %defines) from this module, so the loader and
-// the kernel cannot disagree.
+// only, as memory layouts (docs/subset.md); the build generates build/boot-info.inc (NASM %defines)
+// from this module, so the loader and the kernel cannot disagree.
 
 /** Where stage 2 writes the boot info (low memory, never handed out by the allocator). */
 export const BOOT_INFO_ADDR: u32 = 0x1000;
 /** 'TSKB', little-endian, at offset 0: the kernel refuses to start without it. */
 export const BOOT_INFO_MAGIC: u32 = 0x424b5354;
 
-// Field offsets, each a u32 unless said otherwise.
-export const BI_MAGIC: u32 = 0;
-/** Number of E820 entries stored (at most E820_MAX). */
-export const BI_E820_COUNT: u32 = 4;
-/** Entries the BIOS reported beyond E820_MAX, which the loader had no room for (all kinds). */
-export const BI_E820_DROPPED: u32 = 8;
-/** The kernel image's first byte (0x100000). */
-export const BI_KERNEL_START: u32 = 12;
-/** One past the kernel's last byte, .bss included (written by the entry stub from the linker). */
-export const BI_KERNEL_END: u32 = 16;
-/** The BIOS boot drive (DL). */
-export const BI_BOOT_DRIVE: u32 = 20;
-/** The kernel's address-to-.ts-line table (scripts/lib/lines.js; written by the entry stub). */
-export const BI_LINE_TABLE: u32 = 24;
-/** The top of the kernel stack (written by the entry stub): the stack walk stays below it. */
-export const BI_STACK_TOP: u32 = 28;
-/** Of the dropped entries, those of type 1 (usable): they only cost memory. */
-export const BI_E820_DROPPED_USABLE: u32 = 32;
-/** The dropped usable entries' total length in bytes, 64-bit (low, high dword); saturates at
- *  2^64 - 1 rather than wrapping. */
-export const BI_E820_DROPPED_BYTES_LO: u32 = 36;
-export const BI_E820_DROPPED_BYTES_HI: u32 = 40;
-/** Of the dropped entries, those that are not usable, not empty and start below 4 GiB: they may
- *  reserve memory nobody can know about, so stage 2 refuses to load the kernel (and the kernel to
- *  run) when this is not 0. */
-export const BI_E820_DROPPED_OTHER: u32 = 44;
-/** The kernel's sanitised memory map (kernel/mem/e820.ts), RUN_TABLE_MAX runs of two u32s
- *  [first page, end page): an area of the kernel's .bss whose address the entry stub writes here,
- *  so it lies in the kernel image (RAM stage 2 checked) and costs the allocator nothing. */
-export const BI_RUN_TABLE: u32 = 48;
-/** The first E820 entry. */
-export const BI_E820_ENTRIES: u32 = 52;
+/** The boot info's header (stage 2 and the entry stub write it; every field a u32). scripts/gen-boot-info.js
+ *  names each field's offset for NASM as BI_ and the field in capitals: e820DroppedBytesLo is
+ *  BI_E820_DROPPED_BYTES_LO. */
+export const BootInfo = layout(52, 4, {
+  /** BOOT_INFO_MAGIC: the kernel refuses to start without it. */
+  magic: [0, "u32"],
+  /** Number of E820 entries stored (at most E820_MAX). */
+  e820Count: [4, "u32"],
+  /** Entries the BIOS reported beyond E820_MAX, which the loader had no room for (all kinds). */
+  e820Dropped: [8, "u32"],
+  /** The kernel image's first byte (0x100000). */
+  kernelStart: [12, "u32"],
+  /** One past the kernel's last byte, .bss included (written by the entry stub from the linker). */
+  kernelEnd: [16, "u32"],
+  /** The BIOS boot drive (DL). */
+  bootDrive: [20, "u32"],
+  /** The kernel's address-to-.ts-line table (scripts/lib/lines.js; written by the entry stub). */
+  lineTable: [24, "u32"],
+  /** The top of the kernel stack (written by the entry stub): the stack walk stays below it. */
+  stackTop: [28, "u32"],
+  /** Of the dropped entries, those of type 1 (usable): they only cost memory. */
+  e820DroppedUsable: [32, "u32"],
+  /** The dropped usable entries' total length in bytes, 64-bit (low, high dword); saturates at
+   *  2^64 - 1 rather than wrapping. */
+  e820DroppedBytesLo: [36, "u32"],
+  e820DroppedBytesHi: [40, "u32"],
+  /** Of the dropped entries, those that are not usable, not empty and start below 4 GiB: they may
+   *  reserve memory nobody can know about, so stage 2 refuses to load the kernel (and the kernel to
+   *  run) when this is not 0. */
+  e820DroppedOther: [44, "u32"],
+  /** The kernel's sanitised memory map (kernel/mem/e820.ts), RUN_TABLE_MAX runs of two u32s
+   *  [first page, end page): an area of the kernel's .bss whose address the entry stub writes here,
+   *  so it lies in the kernel image (RAM stage 2 checked) and costs the allocator nothing. */
+  runTable: [48, "u32"],
+});
+/** The E820 entries follow the header. */
+export const BI_E820_ENTRIES: u32 = BootInfo.size;
 
-/** An E820 entry as the BIOS returns it: base u64, length u64, type u32, ACPI 3 attributes u32. */
-export const E820_ENTRY_SIZE: u32 = 24;
-export const E820_BASE_LO: u32 = 0;
-export const E820_BASE_HI: u32 = 4;
-export const E820_LENGTH_LO: u32 = 8;
-export const E820_LENGTH_HI: u32 = 12;
-export const E820_TYPE: u32 = 16;
-export const E820_ATTRS: u32 = 20;
+/** An E820 entry as the BIOS returns it: base u64, length u64, type u32, ACPI 3 attributes u32.
+ *  NASM names its offsets E820_ and the field in capitals (E820_LENGTH_HI). */
+export const E820Entry = layout(24, 4, {
+  baseLo: [0, "u32"],
+  baseHi: [4, "u32"],
+  lengthLo: [8, "u32"],
+  lengthHi: [12, "u32"],
+  type: [16, "u32"],
+  attrs: [20, "u32"],
+});
+export const E820_ENTRY_SIZE: u32 = E820Entry.size;
 /** Room for this many entries: 52 + 256 * 24 bytes ends at 0x2834, below stage 2. */
 export const E820_MAX: u32 = 256;
 /** Stage 2 stops asking the BIOS after this many calls: a BIOS whose map never ends must not hang

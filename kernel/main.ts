@@ -1,9 +1,8 @@
 // kmain: the kernel's entry, called by kernel/arch/entry.asm in protected mode with the boot info's
 // address. Runs the data path of architecture.md §1 and leaves QEMU with the verdict.
 import { serialInit, println } from "./arch/serial";
-import { peek32 } from "./arch/phys";
 import { exitQemu, EXIT_SUCCESS } from "./arch/qemu";
-import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END } from "./boot-info";
+import { BOOT_INFO_MAGIC, BootInfo } from "./boot-info";
 import { memBoot } from "./mem/mem";
 import { panic } from "./panic";
 
@@ -11,10 +10,10 @@ import { panic } from "./panic";
 export function kmain(bootInfo: u32): void {
   serialInit();
   println("tsk: TypeScript kernel booting");
-  if (peek32(u32(bootInfo + BI_MAGIC)) !== BOOT_INFO_MAGIC) {
+  if (BootInfo.at(bootInfo).magic !== BOOT_INFO_MAGIC) {
     panic("no boot info from the loader (bad magic)");
   }
-  memBoot(bootInfo, peek32(u32(bootInfo + BI_KERNEL_END)));
+  memBoot(bootInfo, BootInfo.at(bootInfo).kernelEnd);
   println("boot: ok");
   exitQemu(EXIT_SUCCESS);
 }

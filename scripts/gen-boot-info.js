@@ -1,27 +1,20 @@
 #!/usr/bin/env node
 // Generates build/boot-info.inc (NASM %defines) from kernel/boot-info.ts, the one definition of the
-// boot-info layout, so stage 2, the entry stub and the kernel cannot disagree.
+// boot-info layout (its constants and memory layouts, scripts/lib/boot-info-defines.js), so stage 2, the entry stub and the kernel cannot disagree.
 // Usage: node scripts/gen-boot-info.js [out.inc]
 "use strict";
 require("./lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const path = require("path");
 require("../compiler/node/register");
+const { renderDefines } = require("./lib/boot-info-defines");
 
 const ROOT = path.resolve(__dirname, "..");
 const SOURCE = path.join(ROOT, "kernel/boot-info.ts");
 
-/** The exported constants of kernel/boot-info.ts as NASM source. */
+/** The exports of kernel/boot-info.ts (its constants and layouts) as NASM source. */
 function render() {
-  const layout = require(SOURCE);
-  const lines = [`; Generated from kernel/boot-info.ts by scripts/gen-boot-info.js: do not edit.`];
-  for (const [name, value] of Object.entries(layout)) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new Error(`kernel/boot-info.ts: export ${name} = ${String(value)} is not a u32 constant`);
-    }
-    lines.push(`%define ${name} 0x${value.toString(16)}`);
-  }
-  return lines.join("\n") + "\n";
+  return renderDefines(require(SOURCE)).text;
 }
 
 /** Writes the include file; leaves it untouched (mtime too) when nothing changed. */

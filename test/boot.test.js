@@ -105,7 +105,7 @@ static const uint8_t blob[${n}] = {${bytes.join(",")}};
 void kmain(uint32_t bi) {
   uint32_t s = 0;
   for (uint32_t i = 0; i < ${n}; i++) s = s * 31 + ((const volatile uint8_t *)blob)[i];
-  print(load32(bi + ${BI.BI_KERNEL_END}) > 0x100000 + ${n} ? "kernel end ok\\n" : "kernel end wrong\\n");
+  print(load32(bi + ${BI.BootInfo.offsets.kernelEnd}) > 0x100000 + ${n} ? "kernel end ok\\n" : "kernel end wrong\\n");
   print(s == ${sum}u ? "blob ok\\n" : "blob corrupt\\n");
   outb(0xf4, 0x10);
 }
@@ -121,11 +121,11 @@ void kmain(uint32_t bi) {
     it("fills the boot info; stores at most E820_MAX entries; refuses dropped entries that may reserve memory", async function () {
       fs.writeFileSync(tmpFile("count.c"), `${C_PRELUDE}
 void kmain(uint32_t bi) {
-  print("count "); printDec(load32(bi + ${BI.BI_E820_COUNT}));
-  print(" dropped "); printDec(load32(bi + ${BI.BI_E820_DROPPED}));
-  print(" magic "); print(load32(bi + ${BI.BI_MAGIC}) == ${BI.BOOT_INFO_MAGIC}u ? "ok" : "bad");
-  print(" start "); printDec(load32(bi + ${BI.BI_KERNEL_START}));
-  print(" drive "); printDec(load32(bi + ${BI.BI_BOOT_DRIVE}));
+  print("count "); printDec(load32(bi + ${BI.BootInfo.offsets.e820Count}));
+  print(" dropped "); printDec(load32(bi + ${BI.BootInfo.offsets.e820Dropped}));
+  print(" magic "); print(load32(bi + ${BI.BootInfo.offsets.magic}) == ${BI.BOOT_INFO_MAGIC}u ? "ok" : "bad");
+  print(" start "); printDec(load32(bi + ${BI.BootInfo.offsets.kernelStart}));
+  print(" drive "); printDec(load32(bi + ${BI.BootInfo.offsets.bootDrive}));
   print("\\n");
   outb(0xf4, 0x10);
 }

@@ -18,7 +18,7 @@ const { ROOT } = require("../scripts/lib/build");
 const SERVER = path.join(ROOT, "playground/server.js");
 const { launchOrSkip } = require("./lib/browser");
 const FILE = "kernel/arch/fault.ts";
-const LINE = "  const top: u32 = load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP));";
+const LINE = "  const top: u32 = BootInfo.at(BOOT_INFO_ADDR).stackTop;";
 
 function startServer() {
   return new Promise((resolve, reject) => {
@@ -155,7 +155,7 @@ describe("boot: playground editor", function () {
 
       // `var` fixed back to `const`, and a type error instead: tsc's TS2322, at the same line.
       await typeOver("var", "const", lineStart);
-      await typeOver("load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP))", '"stack"', lineStart);
+      await typeOver("BootInfo.at(BOOT_INFO_ADDR).stackTop", '"stack"', lineStart);
       await checked(3);
       await page.waitForFunction(() => document.querySelector("#diagnostics li[data-code=TS2322]"), null, { timeout: 60000 });
       d = await diagnostics();
@@ -163,7 +163,7 @@ describe("boot: playground editor", function () {
       assert.ok(!d.some((x) => x.code === "TSK1011"), JSON.stringify(d));
 
       // Fixed (the original expression typed back): no diagnostics, no marks.
-      await typeOver('"stack"', "load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP))", lineStart);
+      await typeOver('"stack"', "BootInfo.at(BOOT_INFO_ADDR).stackTop", lineStart);
       await page.click("#check-button");
       assert.strictEqual(await page.evaluate(() => window.tskEditor.text()), text);
       assert.deepStrictEqual(await diagnostics(), []);

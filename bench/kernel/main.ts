@@ -11,8 +11,7 @@
 // kernel's gcc flags (scripts/lib/build.js): each side's allocator is equally inlinable into the
 // harness.
 import { serialInit, println } from "../../kernel/arch/serial";
-import { peek32 } from "../../kernel/arch/phys";
-import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END, BI_RUN_TABLE } from "../../kernel/boot-info";
+import { BOOT_INFO_MAGIC, BootInfo } from "../../kernel/boot-info";
 import { e820RunCount } from "../../kernel/mem/e820";
 import { memInit } from "../../kernel/mem/mem";
 import { pagesInit, tryGetNextPage, getNextPage, freePage, freePageCount } from "../../kernel/mem/pages";
@@ -35,10 +34,10 @@ import "../../kernel/arch/fault"; // the exception handler idt.asm calls (@exter
 export function tsBenchInit(bootInfo: u32): u32 {
   serialInit();
   println("tsk: benchmark image booting");
-  if (peek32(u32(bootInfo + BI_MAGIC)) !== BOOT_INFO_MAGIC) {
+  if (BootInfo.at(bootInfo).magic !== BOOT_INFO_MAGIC) {
     panic("no boot info from the loader (bad magic)");
   }
-  memInit(bootInfo, peek32(u32(bootInfo + BI_KERNEL_END)));
+  memInit(bootInfo, BootInfo.at(bootInfo).kernelEnd);
   return freePageCount();
 }
 
@@ -92,7 +91,7 @@ export function tsKernelLast(): u32 {
 }
 /** Where the boot info keeps the run table's address (kernel/boot-info.ts), and its runs. */
 export function tsRunTableOffset(): u32 {
-  return BI_RUN_TABLE;
+  return BootInfo.offsets.runTable;
 }
 export function tsRunCount(): u32 {
   return e820RunCount();

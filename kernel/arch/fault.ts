@@ -29,7 +29,7 @@ import { load32, store32, readCr2, breakpoint } from "./cpu";
 import { print, println, printHex32, printDec } from "./serial";
 import { exitQemu, EXIT_FAILURE } from "./qemu";
 import { symChain, symLevels, symIsMachinery, symPrintLevel } from "./symbols";
-import { BOOT_INFO_ADDR, BI_STACK_TOP } from "../boot-info";
+import { BOOT_INFO_ADDR, BootInfo } from "../boot-info";
 
 // The frame idt.asm builds (offsets from the address faultHandler receives).
 const F_EBP: u32 = 8;
@@ -106,7 +106,7 @@ function walkStart(eip: u32, ebp: u32, floor: u32): void {
 
 /** Step to the caller's frame; false when the chain ends (ebp 0, out of the stack, or too deep). */
 function walkNext(): boolean {
-  const top: u32 = load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP));
+  const top: u32 = BootInfo.at(BOOT_INFO_ADDR).stackTop;
   const ebp: u32 = walkEbp;
   walkCount = u32(walkCount + 1);
   if (walkExec !== 0) {

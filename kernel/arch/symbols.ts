@@ -1,10 +1,10 @@
 // @tsk-uses-intrinsics. Reading the kernel's line table: code address -> the .ts file, line and function of every inline
 // level there, innermost first. The build makes the table from the ELF's DWARF after a first link
 // and embeds it (scripts/lib/lines.js has the layout and the reasons); the entry stub leaves its
-// address in the boot info (BI_LINE_TABLE). Only kernel/arch/fault.ts uses this.
+// address in the boot info (BootInfo.lineTable). Only kernel/arch/fault.ts uses this.
 import { load8, load32 } from "./cpu";
 import { putc, print, printDec } from "./serial";
-import { BOOT_INFO_ADDR, BI_LINE_TABLE } from "../boot-info";
+import { BOOT_INFO_ADDR, BootInfo } from "../boot-info";
 
 const MAGIC: u32 = 0x4c4b5354; // 'TSKL'
 const NO_CHAIN: u32 = 0xffffffff;
@@ -14,7 +14,7 @@ const LEVEL_BYTES: u32 = 12;
 
 /** The table's address, or 0 when the image has none (a kernel built without it). */
 function table(): u32 {
-  const t: u32 = load32(u32(BOOT_INFO_ADDR + BI_LINE_TABLE));
+  const t: u32 = BootInfo.at(BOOT_INFO_ADDR).lineTable;
   if (t < 0x100000 || load32(t) !== MAGIC) {
     return 0;
   }

@@ -5,7 +5,7 @@ import { expectEq, expectTrue } from "../test/ktap";
 import { e820RunCount, e820RunFirst, e820RunEnd, e820PageUsable } from "./e820";
 import { patKernelFirst, patKernelLast, patIsRam } from "./pat";
 import { getNextPage, freePage, FREE_OK, FREE_NOT_RAM } from "./pages";
-import { BOOT_INFO_ADDR, BI_RUN_TABLE, BI_E820_COUNT, BI_E820_ENTRIES, E820_ENTRY_SIZE } from "../boot-info";
+import { BOOT_INFO_ADDR, BootInfo, BI_E820_ENTRIES, E820_ENTRY_SIZE } from "../boot-info";
 
 /** The runs are non-empty, sorted, disjoint and non-adjacent, and below 4 GiB. */
 export function test_runs_are_sorted_disjoint_and_merged(): void {
@@ -24,7 +24,7 @@ export function test_runs_are_sorted_disjoint_and_merged(): void {
 
 /** The table lives in the kernel image (its .bss), which the PAT keeps out of the allocator. */
 export function test_run_table_is_in_the_kernel_image(): void {
-  const table: u32 = load32(u32(BOOT_INFO_ADDR + BI_RUN_TABLE));
+  const table: u32 = BootInfo.at(BOOT_INFO_ADDR).runTable;
   expectTrue(table >>> 12 >= patKernelFirst() && u32(table + 4096) >>> 12 <= patKernelLast(), "table inside the kernel image");
   expectTrue(!patIsRam(table >>> 12), "the table's page is not the allocator's");
 }
@@ -48,7 +48,7 @@ export function test_page_usable_matches_the_runs(): void {
 /** With the raw BIOS entries overwritten, allocation, frees and the not-RAM check are unchanged:
  *  after e820Init the raw buffer is dead. (Restored afterwards, for the report's sake.) */
 export function test_raw_entries_are_dead_after_init(): void {
-  const count: u32 = load32(u32(BOOT_INFO_ADDR + BI_E820_COUNT));
+  const count: u32 = BootInfo.at(BOOT_INFO_ADDR).e820Count;
   const words: u32 = u32(u32(count * E820_ENTRY_SIZE) >>> 2);
   const raw: u32 = u32(BOOT_INFO_ADDR + BI_E820_ENTRIES);
   // Keep the words on a page of our own while the raw buffer is poisoned.

@@ -49,26 +49,7 @@ import { print, println, printHex, printDec } from "../arch/serial";
 import { faultPanicReport } from "../arch/fault";
 import { exitQemu, EXIT_FAILURE } from "../arch/qemu";
 import { panic } from "../panic";
-import {
-  BOOT_INFO_MAGIC,
-  BI_MAGIC,
-  BI_E820_COUNT,
-  BI_E820_DROPPED,
-  BI_E820_DROPPED_USABLE,
-  BI_E820_DROPPED_BYTES_LO,
-  BI_E820_DROPPED_BYTES_HI,
-  BI_E820_DROPPED_OTHER,
-  BI_E820_ENTRIES,
-  E820_ENTRY_SIZE,
-  E820_BASE_LO,
-  E820_BASE_HI,
-  E820_LENGTH_LO,
-  E820_LENGTH_HI,
-  E820_TYPE,
-  E820_MAX,
-  BI_RUN_TABLE,
-  RUN_TABLE_MAX,
-} from "../boot-info";
+import { BOOT_INFO_MAGIC, BootInfo, BI_E820_ENTRIES, E820Entry, E820_MAX, RUN_TABLE_MAX } from "../boot-info";
 
 /** Pages below 4 GiB: every page number this module reports is below this. */
 export const PAGE_LIMIT: u32 = 0x100000;
@@ -81,61 +62,66 @@ const RUN_BYTES: u32 = 8;
 let table: u32 = 0;
 let runCount: u32 = 0;
 
-// ---- one raw entry at address e (read only during e820Init) ----
+// ---- one raw entry, read through an E820Entry view (only during e820Init) ----
+
+/** Raw entry i of the BIOS's buffer at `entries`. */
+function entryAt(entries: u32, i: u32): View<typeof E820Entry> {
+  return E820Entry.at(u32(entries + i * E820Entry.size));
+}
 
 /** The first page boundary at or above byte address lo (within 32 bits; 0x100000 for the top page). */
 function pageCeil(lo: u32): u32 {
   return u32((lo >>> 12) + ((lo & 0xfff) !== 0 ? 1 : 0));
 }
 
-function isUsable(e: u32): boolean {
-  return peek32(u32(e + E820_TYPE)) === TYPE_USABLE;
+function isUsable(e: View<typeof E820Entry>): boolean {
+  return e.type === TYPE_USABLE;
 }
 
-function isEmpty(e: u32): boolean {
-  return peek32(u32(e + E820_LENGTH_LO)) === 0 && peek32(u32(e + E820_LENGTH_HI)) === 0;
+function isEmpty(e: View<typeof E820Entry>): boolean {
+  return e.lengthLo === 0 && e.lengthHi === 0;
 }
 
 /** The low 32 bits of base + length. */
-function endLo(e: u32): u32 {
-  return u32(peek32(u32(e + E820_BASE_LO)) + peek32(u32(e + E820_LENGTH_LO)));
+function endLo(e: View<typeof E820Entry>): u32 {
+  return u32(e.baseLo + e.lengthLo);
 }
 
 /** The carry out of the low halves' sum. */
-function lowCarry(e: u32): u32 {
-  return endLo(e) < peek32(u32(e + E820_BASE_LO)) ? 1 : 0;
+function lowCarry(e: View<typeof E820Entry>): u32 {
+  return endLo(e) < e.baseLo ? 1 : 0;
 }
 
 /** Bits 32-63 of base + length. */
-function endHi(e: u32): u32 {
-  return u32(peek32(u32(e + E820_BASE_HI)) + peek32(u32(e + E820_LENGTH_HI)) + lowCarry(e));
+function endHi(e: View<typeof E820Entry>): u32 {
+  return u32(e.baseHi + e.lengthHi + lowCarry(e));
 }
 
 /** True when base + length reaches 2^64 or beyond (a 32-bit add a + b + c carries exactly when the
  *  wrapped sum is below a, or equal to it with c = 1). */
-function carriesPast64(e: u32): boolean {
+function carriesPast64(e: View<typeof E820Entry>): boolean {
   const hi: u32 = endHi(e);
-  const baseHi: u32 = peek32(u32(e + E820_BASE_HI));
+  const baseHi: u32 = e.baseHi;
   return hi < baseHi || (lowCarry(e) === 1 && hi === baseHi);
 }
 
 /** False for an entry the sanitiser ignores: zero length, or wrapping past 2^64 (an end of exactly
  *  2^64, the entry running to the last byte, is fine). */
-function isValid(e: u32): boolean {
+function isValid(e: View<typeof E820Entry>): boolean {
   return !isEmpty(e) && (!carriesPast64(e) || (endLo(e) === 0 && endHi(e) === 0));
 }
 
 /** The entry's first page below 4 GiB (usable: rounded up; others: rounded down). */
-function firstPage(e: u32): u32 {
-  if (peek32(u32(e + E820_BASE_HI)) !== 0) {
+function firstPage(e: View<typeof E820Entry>): u32 {
+  if (e.baseHi !== 0) {
     return PAGE_LIMIT;
   }
-  const lo: u32 = peek32(u32(e + E820_BASE_LO));
+  const lo: u32 = e.baseLo;
   return isUsable(e) ? pageCeil(lo) : lo >>> 12;
 }
 
 /** The entry's end page below 4 GiB, exclusive (usable: rounded down; others: rounded up). */
-function endPage(e: u32): u32 {
+function endPage(e: View<typeof E820Entry>): u32 {
   if (carriesPast64(e) || endHi(e) !== 0) {
     return PAGE_LIMIT;
   }
@@ -146,7 +132,7 @@ function endPage(e: u32): u32 {
 function usableAt(entries: u32, count: u32, q: u32): boolean {
   let inUsable: boolean = false;
   for (let i: u32 = 0; i < count; i = u32(i + 1)) {
-    const e: u32 = u32(entries + i * E820_ENTRY_SIZE);
+    const e = entryAt(entries, i);
     if (isValid(e) && firstPage(e) <= q && q < endPage(e)) {
       if (!isUsable(e)) {
         return false;
@@ -162,7 +148,7 @@ function usableAt(entries: u32, count: u32, q: u32): boolean {
 function nextBoundary(entries: u32, count: u32, q: u32): u32 {
   let b: u32 = PAGE_LIMIT;
   for (let i: u32 = 0; i < count; i = u32(i + 1)) {
-    const e: u32 = u32(entries + i * E820_ENTRY_SIZE);
+    const e = entryAt(entries, i);
     if (isValid(e)) {
       const f: u32 = firstPage(e);
       const l: u32 = endPage(e);
@@ -203,15 +189,15 @@ function printHex64(hi: u32, lo: u32): void {
 }
 
 /** Print entry e: `e820: [mem 0x…-0x…] <type>` (end inclusive), or why it is ignored. */
-function printEntry(e: u32): void {
-  const baseLo: u32 = peek32(u32(e + E820_BASE_LO));
-  const baseHi: u32 = peek32(u32(e + E820_BASE_HI));
-  const type: u32 = peek32(u32(e + E820_TYPE));
+function printEntry(e: View<typeof E820Entry>): void {
+  const baseLo: u32 = e.baseLo;
+  const baseHi: u32 = e.baseHi;
+  const type: u32 = e.type;
   if (!isValid(e)) {
     print("e820: ignored [mem ");
     printHex64(baseHi, baseLo);
     print(" length ");
-    printHex64(peek32(u32(e + E820_LENGTH_HI)), peek32(u32(e + E820_LENGTH_LO)));
+    printHex64(e.lengthHi, e.lengthLo);
     print("] ");
     printType(type);
     println(isEmpty(e) ? ": zero length" : ": wraps past 2^64");
@@ -230,7 +216,7 @@ function printEntry(e: u32): void {
 }
 
 /** Usable RAM beyond 4 GiB in entry e: we cannot reach it. */
-function usableBeyond4G(e: u32): boolean {
+function usableBeyond4G(e: View<typeof E820Entry>): boolean {
   if (!isValid(e) || !isUsable(e)) {
     return false;
   }
@@ -251,15 +237,15 @@ function refuseDropped(other: u32): never {
 }
 
 /** Say what the dropped entries cost (only usable or harmless ones get here). */
-function printDropped(bootInfo: u32, dropped: u32): void {
+function printDropped(bi: View<typeof BootInfo>, dropped: u32): void {
   print("e820: ");
   printDec(dropped);
   print(" entries past the loader's limit of ");
   printDec(E820_MAX);
   print(" dropped, ");
-  printDec(peek32(u32(bootInfo + BI_E820_DROPPED_USABLE)));
+  printDec(bi.e820DroppedUsable);
   print(" of them usable: up to ");
-  printHex64(peek32(u32(bootInfo + BI_E820_DROPPED_BYTES_HI)), peek32(u32(bootInfo + BI_E820_DROPPED_BYTES_LO)));
+  printHex64(bi.e820DroppedBytesHi, bi.e820DroppedBytesLo);
   println(" bytes of RAM left unused");
 }
 
@@ -295,17 +281,18 @@ function buildTable(entries: u32, count: u32): void {
  *  print every entry and what is left out, and build the sanitised run table. The raw entries are
  *  not read again after this. */
 export function e820Init(bootInfo: u32): void {
-  if (peek32(u32(bootInfo + BI_MAGIC)) !== BOOT_INFO_MAGIC) {
+  const bi = BootInfo.at(bootInfo);
+  if (bi.magic !== BOOT_INFO_MAGIC) {
     panic("boot info: bad magic, no memory map");
   }
-  const other: u32 = peek32(u32(bootInfo + BI_E820_DROPPED_OTHER));
+  const other: u32 = bi.e820DroppedOther;
   if (other !== 0) {
     refuseDropped(other);
   }
   const entries: u32 = u32(bootInfo + BI_E820_ENTRIES);
-  table = peek32(u32(bootInfo + BI_RUN_TABLE));
+  table = bi.runTable;
   runCount = 0;
-  let count: u32 = peek32(u32(bootInfo + BI_E820_COUNT));
+  let count: u32 = bi.e820Count;
   if (count > E820_MAX) {
     print("e820: the boot info claims ");
     printDec(count);
@@ -316,15 +303,15 @@ export function e820Init(bootInfo: u32): void {
   }
   let unreachable: boolean = false;
   for (let i: u32 = 0; i < count; i = u32(i + 1)) {
-    const e: u32 = u32(entries + i * E820_ENTRY_SIZE);
+    const e = entryAt(entries, i);
     printEntry(e);
     if (usableBeyond4G(e)) {
       unreachable = true;
     }
   }
-  const dropped: u32 = peek32(u32(bootInfo + BI_E820_DROPPED));
+  const dropped: u32 = bi.e820Dropped;
   if (dropped !== 0) {
-    printDropped(bootInfo, dropped);
+    printDropped(bi, dropped);
   }
   if (count === 0) {
     println("e820: the BIOS reported no memory map");

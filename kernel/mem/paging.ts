@@ -11,12 +11,17 @@
 // of 1,025 pages for [0, 4 GiB). Page 0 stays not-present so a null dereference faults. Every
 // structure is a page from getNextPage; a table is taken the first time a page in its 4 MiB needs
 // mapping.
-import { peek32, poke32, enablePaging } from "../arch/phys";
+import { enablePaging } from "../arch/phys";
 import { print, println, printDec, printHex32 } from "../arch/serial";
 import { getNextPage } from "./pages";
 import { patKernelFirst, patKernelLast } from "./pat";
 import { e820RunCount, e820RunFirst, e820RunEnd } from "./e820";
 import { BOOT_INFO_ADDR, BI_E820_ENTRIES, E820_MAX, E820_ENTRY_SIZE } from "../boot-info";
+
+/** A page-directory or page-table entry: the frame's address in bits 12-31, flags below. */
+const PageEntry = layout(4, 4, { raw: [0, "u32"] });
+/** Entries per directory or table (a 4 KiB page of PageEntry). */
+const ENTRIES: u32 = u32(4096 / PageEntry.size);
 
 const PRESENT_WRITABLE: u32 = 0x3;
 const PRESENT: u32 = 0x1;
@@ -28,19 +33,22 @@ let directory: u32 = 0;
 let tables: u32 = 0;
 let mapped: u32 = 0; // pages mapped
 
+/** Entry `index` of the directory or table at `base`. */
+function entryAt(base: u32, index: u32): View<typeof PageEntry> {
+  return PageEntry.at(u32(base + index * PageEntry.size));
+}
+
 /** Identity-map pages [from, to) (page 0 excepted), taking tables as needed; counts new pages. */
 function mapRange(from: u32, to: u32): void {
   for (let page: u32 = from === 0 ? 1 : from; page < to; page = u32(page + 1)) {
-    const pdeAddr: u32 = u32(directory + (page >>> 10) * 4);
-    let pde: u32 = peek32(pdeAddr);
-    if ((pde & PRESENT) === 0) {
-      pde = u32(getNextPage() | PRESENT_WRITABLE); // zeroed: all its entries start not-present
-      poke32(pdeAddr, pde);
+    const pde = entryAt(directory, page >>> 10);
+    if ((pde.raw & PRESENT) === 0) {
+      pde.raw = getNextPage() | PRESENT_WRITABLE; // zeroed: all its entries start not-present
       tables = u32(tables + 1);
     }
-    const pteAddr: u32 = u32((pde & 0xfffff000) + (page & 0x3ff) * 4);
-    if ((peek32(pteAddr) & PRESENT) === 0) {
-      poke32(pteAddr, u32(u32(page * 4096) | PRESENT_WRITABLE));
+    const pte = entryAt(u32(pde.raw & 0xfffff000), page & (ENTRIES - 1));
+    if ((pte.raw & PRESENT) === 0) {
+      pte.raw = u32(page * 4096) | PRESENT_WRITABLE;
       mapped = u32(mapped + 1);
     }
   }

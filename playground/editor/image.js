@@ -10,6 +10,8 @@ import * as ts from "typescript";
 import { assemble } from "../../toolchain/asm/assemble";
 import { link } from "../../toolchain/link/link";
 import { ROOT } from "./vfs";
+import { renderDefines } from "../../scripts/lib/boot-info-defines";
+import * as prelude from "../../compiler/node/prelude";
 
 const SECTOR = 512;
 const MIN_IMAGE_BYTES = 1 << 20;
@@ -35,21 +37,15 @@ let kernelBackend = null;
 export function registerKernelBackend(fn) { kernelBackend = fn; }
 export const hasKernelBackend = () => kernelBackend !== null;
 
-/** The exported u32 constants of kernel/boot-info.ts (as scripts/gen-boot-info.js renders them). */
+/** The exported u32 constants and layouts of kernel/boot-info.ts, rendered as scripts/gen-boot-info.js
+ *  does (the same renderer; the module's layout() calls run the prelude's). */
 export function bootInfoInc(vfs) {
   const src = vfs.read("kernel/boot-info.ts");
   if (src === undefined) throw new Error("kernel/boot-info.ts: missing");
   const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
   const exports = {};
-  new Function("exports", "require", "module", js)(exports, () => { throw new Error("kernel/boot-info.ts: imports nothing"); }, { exports });
-  const lines = ["; Generated from kernel/boot-info.ts by scripts/gen-boot-info.js: do not edit."];
-  for (const [name, value] of Object.entries(exports)) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new Error(`kernel/boot-info.ts: export ${name} = ${String(value)} is not a u32 constant`);
-    }
-    lines.push(`%define ${name} 0x${value.toString(16)}`);
-  }
-  return { text: `${lines.join("\n")}\n`, constants: exports };
+  new Function("exports", "require", "module", "layout", js)(exports, () => { throw new Error("kernel/boot-info.ts: imports nothing"); }, { exports }, prelude.layout);
+  return renderDefines(exports);
 }
 
 /** boot/layout.inc's plain-number %defines (build.js's loaderLayout). */

@@ -149,7 +149,7 @@ function genEntry(suites, outFile, only, select) {
     `// The in-kernel test entry: boots memory, then runs every test_* of the *.ktest.ts files below.`,
     `import { serialInit, println } from "${imp("kernel/arch/serial")}";`,
     `import { peek32 } from "${imp("kernel/arch/phys")}";`,
-    `import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END } from "${imp("kernel/boot-info")}";`,
+    `import { BOOT_INFO_MAGIC, BootInfo } from "${imp("kernel/boot-info")}";`,
     `import { memBoot } from "${imp("kernel/mem/mem")}";`,
     `import { panic } from "${imp("kernel/panic")}";`,
     `import "${imp("kernel/arch/fault")}"; // the exception handler idt.asm calls (@extern faultHandler)`,
@@ -161,9 +161,9 @@ function genEntry(suites, outFile, only, select) {
   });
   out.push("", "export function kmain(bootInfo: u32): void {", "  serialInit();",
     `  println("tsk: kernel tests");`,
-    "  if (peek32(u32(bootInfo + BI_MAGIC)) !== BOOT_INFO_MAGIC) {",
+    "  if (BootInfo.at(bootInfo).magic !== BOOT_INFO_MAGIC) {",
     `    panic("no boot info from the loader (bad magic)");`, "  }",
-    "  memBoot(bootInfo, peek32(u32(bootInfo + BI_KERNEL_END)));",
+    "  memBoot(bootInfo, BootInfo.at(bootInfo).kernelEnd);",
     `  ktapStart(${picked.length});`);
   picked.forEach((s, i) => {
     out.push(`  suiteBegin("${s.suite}", ${s.tests.length});`);

@@ -4,32 +4,11 @@
 import * as fs from "fs";
 import type { SimMachine } from "./machine";
 import { parseJsonStrict } from "./json";
-import {
-  BOOT_INFO_ADDR,
-  BOOT_INFO_MAGIC,
-  BI_MAGIC,
-  BI_E820_COUNT,
-  BI_E820_DROPPED,
-  BI_E820_DROPPED_USABLE,
-  BI_E820_DROPPED_BYTES_LO,
-  BI_E820_DROPPED_BYTES_HI,
-  BI_E820_DROPPED_OTHER,
-  BI_KERNEL_START,
-  BI_KERNEL_END,
-  BI_BOOT_DRIVE,
-  BI_RUN_TABLE,
-  RUN_TABLE_MAX,
-  BI_E820_ENTRIES,
-  E820_ENTRY_SIZE,
-  E820_BASE_LO,
-  E820_BASE_HI,
-  E820_LENGTH_LO,
-  E820_LENGTH_HI,
-  E820_TYPE,
-  E820_ATTRS,
-  E820_MAX,
-  KERNEL_BASE,
-} from "../../kernel/boot-info";
+import { BOOT_INFO_ADDR, BOOT_INFO_MAGIC, BootInfo, E820Entry as E820EntryLayout, RUN_TABLE_MAX, BI_E820_ENTRIES, E820_ENTRY_SIZE, E820_MAX, KERNEL_BASE } from "../../kernel/boot-info";
+
+/** Field offsets of the boot info and of an E820 entry (the layouts of kernel/boot-info.ts). */
+const BI = BootInfo.offsets;
+const E820 = E820EntryLayout.offsets;
 
 export interface E820Entry {
   base: bigint;
@@ -127,26 +106,26 @@ export function writeBootInfo(m: SimMachine, entries: E820Entry[], opts: BootInf
   const bi = BOOT_INFO_ADDR;
   const stored = Math.min(entries.length, E820_MAX);
   const d = droppedSummary(entries);
-  m.poke32(bi + BI_MAGIC, BOOT_INFO_MAGIC);
-  m.poke32(bi + BI_E820_COUNT, opts.count ?? stored);
-  m.poke32(bi + BI_E820_DROPPED, d.dropped);
-  m.poke32(bi + BI_E820_DROPPED_USABLE, d.usable);
-  m.poke32(bi + BI_E820_DROPPED_BYTES_LO, Number(d.bytes & 0xffffffffn));
-  m.poke32(bi + BI_E820_DROPPED_BYTES_HI, Number(d.bytes >> 32n));
-  m.poke32(bi + BI_E820_DROPPED_OTHER, d.other);
-  m.poke32(bi + BI_KERNEL_START, KERNEL_BASE);
-  m.poke32(bi + BI_KERNEL_END, opts.kernelEnd ?? 0x200000);
-  m.poke32(bi + BI_BOOT_DRIVE, 0x80);
-  m.poke32(bi + BI_RUN_TABLE, RUN_TABLE_ADDR_SIM);
+  m.poke32(bi + BI.magic, BOOT_INFO_MAGIC);
+  m.poke32(bi + BI.e820Count, opts.count ?? stored);
+  m.poke32(bi + BI.e820Dropped, d.dropped);
+  m.poke32(bi + BI.e820DroppedUsable, d.usable);
+  m.poke32(bi + BI.e820DroppedBytesLo, Number(d.bytes & 0xffffffffn));
+  m.poke32(bi + BI.e820DroppedBytesHi, Number(d.bytes >> 32n));
+  m.poke32(bi + BI.e820DroppedOther, d.other);
+  m.poke32(bi + BI.kernelStart, KERNEL_BASE);
+  m.poke32(bi + BI.kernelEnd, opts.kernelEnd ?? 0x200000);
+  m.poke32(bi + BI.bootDrive, 0x80);
+  m.poke32(bi + BI.runTable, RUN_TABLE_ADDR_SIM);
   for (let i = 0; i < stored; i++) {
     const e = entries[i];
     const a = bi + BI_E820_ENTRIES + i * E820_ENTRY_SIZE;
-    m.poke32(a + E820_BASE_LO, Number(e.base & 0xffffffffn));
-    m.poke32(a + E820_BASE_HI, Number((e.base >> 32n) & 0xffffffffn));
-    m.poke32(a + E820_LENGTH_LO, Number(e.length & 0xffffffffn));
-    m.poke32(a + E820_LENGTH_HI, Number((e.length >> 32n) & 0xffffffffn));
-    m.poke32(a + E820_TYPE, e.type >>> 0);
-    m.poke32(a + E820_ATTRS, e.attrs ?? 1);
+    m.poke32(a + E820.baseLo, Number(e.base & 0xffffffffn));
+    m.poke32(a + E820.baseHi, Number((e.base >> 32n) & 0xffffffffn));
+    m.poke32(a + E820.lengthLo, Number(e.length & 0xffffffffn));
+    m.poke32(a + E820.lengthHi, Number((e.length >> 32n) & 0xffffffffn));
+    m.poke32(a + E820.type, e.type >>> 0);
+    m.poke32(a + E820.attrs, e.attrs ?? 1);
   }
 }
 

@@ -7,6 +7,7 @@ import { ERROR, Val, constInt, exactOf, fits32, i32Of, u32Of } from "./values";
 import { Expr } from "../ir/ir";
 import { FnScope, BOOL, IntVal, lowerExpr, logical } from "./expr";
 import { sequence } from "./calls";
+import { misuse } from "./layouts";
 
 export function binary(fs: FnScope, e: ts.BinaryExpression): Val {
   const { cx } = fs;
@@ -94,6 +95,7 @@ export function operate(fs: FnScope, site: BinSite, a: Val, b: Val): Val {
 export function needInt(fs: FnScope, v: Val, node: ts.Node, what: string): v is IntVal {
   if (v.k === "int") return true;
   if (v.k === "nonint") fs.cx.diags.error(node, "TSK1005", `'${node.getText()}' may not be an integer in JavaScript: coerce it at once, e.g. u32(${node.getText()}), before using it in ${what}`);
+  else if (v.k === "view") misuse(fs, node, `${what} would compare objects or make NaN in JavaScript`);
   else if (v.k !== "error") fs.cx.diags.error(node, "TSK1002", `${what} needs integers: coerce the operand, e.g. u32(x)`);
   return false;
 }

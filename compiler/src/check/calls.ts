@@ -10,11 +10,14 @@ import { INTRINSICS, mayCallIntrinsics } from "./intrinsics";
 import { FnScope, IntVal, lowerExpr, condition, flow, lowerExprCached } from "./expr";
 import { bitOperand } from "./arith";
 import { charCodeAt, stringLiteral } from "./strings";
+import { layoutCall, misuse } from "./layouts";
 
 export function call(fs: FnScope, e: ts.CallExpression): Val {
   const { cx } = fs;
   const callee = e.expression;
   if (ts.isPropertyAccessExpression(callee)) {
+    const view = layoutCall(fs, e);
+    if (view) return view;
     if (ts.isIdentifier(callee.expression) && callee.expression.text === "Math" && callee.name.text === "imul") {
       const ms = cx.symbolOf(callee.expression);
       if (ms && cx.declFile(ms)?.isDeclarationFile) return imul(fs, e);
@@ -37,6 +40,10 @@ export function callSymbol(fs: FnScope, e: ts.CallExpression, s: ts.Symbol | und
   if (!s) return ERROR;
   if (e.typeArguments) {
     cx.diags.error(e, "TSK1024", "type arguments are not in the subset: call the function without them");
+    return ERROR;
+  }
+  if (cx.isPreludeSymbol(s) && name === "layout") {
+    cx.diags.error(e, "TSK1036", "layout() declares a structure once, at module level: write const E = layout(size, align, { ... }) there and use E.at(addr) here");
     return ERROR;
   }
   if (cx.isPreludeSymbol(s)) return coercion(fs, e, name as IntName);
@@ -63,6 +70,8 @@ export function result(ret: Ty, ir: Expr): Val {
     }
     case "bool":
       return { k: "bool", ir, effects: true, stable: false };
+    case "view":
+      return { k: "view", layout: ret.layout, ir, effects: true, stable: false };
     case "void":
     case "never":
       return { k: ret.k, ir, effects: true, stable: false };
@@ -99,6 +108,10 @@ export function coercion(fs: FnScope, e: ts.CallExpression, name: IntName): Val 
   if (e.arguments.length !== 1) return ERROR; // tsc reported it
   const v = lowerExpr(fs, e.arguments[0]);
   if (v.k === "error") return ERROR;
+  if (v.k === "view") {
+    misuse(fs, e.arguments[0], `${name}() would make NaN of it in JavaScript`);
+    return ERROR;
+  }
   if (v.k !== "int" && v.k !== "nonint") {
     fs.cx.diags.error(e.arguments[0], "TSK1002", `${name}() takes an integer: pass an integer expression`);
     return ERROR;

@@ -6,8 +6,9 @@ import * as path from "path";
 import { Diagnostics } from "../front/diagnostics";
 import { Loaded, isIntrinsicsModule, isPrelude } from "../front/program";
 import { Fn, Module, Rep, Var } from "../ir/ir";
-import { IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
+import { IntName, LayoutDesc, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
 import { Backend } from "../backend/backend";
+import { viewTypeOf } from "./layouts";
 
 export interface FnInfo {
   decl: ts.FunctionDeclaration;
@@ -43,6 +44,8 @@ export class Context {
   readonly fns = new Map<ts.Symbol, FnInfo>();
   readonly vars = new Map<ts.Symbol, VarInfo>();
   readonly enums = new Map<ts.Symbol, EnumInfo>();
+  /** Memory layouts (check/layouts.ts), by the symbol of their module-level const. */
+  readonly layouts = new Map<ts.Symbol, LayoutDesc>();
   /** Functions whose declaration was rejected: calls to them are not reported again. */
   readonly rejectedFns = new Set<ts.Symbol>();
   /** Call graph edges, for the recursion rule. */
@@ -118,6 +121,8 @@ export class Context {
         this.diags.error(node, "TSK1002", `${what} has type 'number': choose u8, u16, u32 or i32 (a JavaScript number can hold fractions; the subset's integers cannot)`);
         return undefined;
     }
+    const view = viewTypeOf(this, node, what);
+    if (view !== undefined) return view || undefined;
     if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && !node.typeArguments) {
       const s = this.symbolOf(node.typeName);
       if (s && this.isPreludeSymbol(s)) {
@@ -190,6 +195,8 @@ export function repOfTy(t: Ty): Rep {
       return "bool";
     case "string":
       return "str";
+    case "view":
+      return "u32";
     case "void":
     case "never":
       return "void";

@@ -11,6 +11,7 @@ import { Expr, Temp, repOf } from "../ir/ir";
 import { describeNode } from "./syntax";
 import { call } from "./calls";
 import { binary, needInt, bitOperand } from "./arith";
+import { flowView, layoutAsValue, layoutProperty, misuse } from "./layouts";
 
 /** Per-function lowering state shared by expressions and statements. */
 export interface FnScope {
@@ -124,6 +125,7 @@ export function identifier(fs: FnScope, e: ts.Identifier): Val {
   if (v && !inItsCaseClause(cx, s, e)) return ERROR;
   if (v) {
     const ref: Expr = { k: "var", v: v.v };
+    if (v.ty.k === "view") return { k: "view", layout: v.ty.layout, ir: ref, effects: false, stable: !v.global };
     if (v.ty.k === "string") return { k: "string", ir: ref, effects: false, stable: true };
     if (v.ty.k === "bool") {
       if (v.boolValue !== undefined) return { k: "bool", ir: BOOL(v.boolValue), js: v.boolValue, effects: false, stable: true };
@@ -137,6 +139,10 @@ export function identifier(fs: FnScope, e: ts.Identifier): Val {
   }
   if (cx.fns.has(s) || cx.isIntrinsicSymbol(s) || cx.isPreludeSymbol(s)) {
     cx.diags.error(e, "TSK1007", `the function '${e.text}' is used as a value: functions can only be called`);
+    return ERROR;
+  }
+  if (cx.layouts.has(s)) {
+    layoutAsValue(fs, e);
     return ERROR;
   }
   if (cx.enums.has(s)) {
@@ -162,6 +168,8 @@ export function propertyAccess(fs: FnScope, e: ts.PropertyAccessExpression): Val
     // `import * as m`: m.x is just x
     return identifier(fs, e.name as ts.Identifier);
   }
+  const lp = layoutProperty(fs, e);
+  if (lp) return lp;
   if (e.name.text === "length") {
     const obj = lowerExpr(fs, e.expression);
     if (obj.k === "string") return { k: "int", ir: { k: "strlen", s: obj.ir }, ct: "u32", range: { lo: 0n, hi: 0x3fffffffn }, effects: false, stable: true };
@@ -178,6 +186,8 @@ export function propertyAccess(fs: FnScope, e: ts.PropertyAccessExpression): Val
 export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string, fix?: string): Expr | undefined {
   const { cx } = fs;
   if (v.k === "error") return undefined;
+  const viewed = flowView(fs, v, ty, node, what);
+  if (viewed !== undefined) return viewed ?? undefined;
   // A call that never returns (panic) stands for any value: `return panic("...")`.
   if (v.k === "never" && ty.k !== "string" && ty.k !== "void" && ty.k !== "never") return { k: "never", call: v.ir, rep: repOfTy(ty) };
   if (ty.k === "bool") {
@@ -247,6 +257,10 @@ export function condition(fs: FnScope, x: ts.Expression): Expr | undefined {
     }
     return { k: "cmp", op: "!=", a: u32Of(v), b: { k: "int", v: 0n, rep: "u32" } };
   }
+  if (v.k === "view") {
+    misuse(fs, x, "it is always true in JavaScript, so testing it says nothing");
+    return undefined;
+  }
   if (v.k === "nonint") {
     fs.cx.diags.error(x, "TSK1005", `'${x.getText()}' may not be an integer in JavaScript: coerce it before testing it`);
     return undefined;
@@ -315,6 +329,10 @@ export function conditional(fs: FnScope, e: ts.ConditionalExpression): Val {
     if (a.k === "nonint" || b.k === "nonint") return { k: "nonint", ir, range, ...c2 };
     return { k: "int", ir, ct: "u32", range, ...c2, en: a.en !== undefined && a.en === b.en ? a.en : undefined };
   }
+  if (a.k === "view" || b.k === "view") {
+    misuse(fs, a.k === "view" ? e.whenTrue : e.whenFalse, "choose the address instead, E.at(c ? a : b)");
+    return ERROR;
+  }
   fs.cx.diags.error(e, "TSK1002", "both branches of '?:' must be integers, or both booleans: make them the same kind");
   return ERROR;
 }
@@ -332,6 +350,7 @@ function sameCaseClause(s: ts.Symbol, use: ts.Node): boolean {
 /** The type of an unannotated constant: an enum's if it is one of its members, else bool/u32/i32. */
 export function inferredType(cx: FnScope["cx"], v: Val): Ty | undefined {
   if (v.k === "bool") return { k: "bool" };
+  if (v.k === "view") return { k: "view", layout: v.layout };
   if (v.k !== "int") return undefined;
   if (v.en) return cx.enumById(v.en);
   if (v.js !== undefined) return { k: "int", name: v.js < 0 ? "i32" : "u32" };

@@ -16,6 +16,7 @@ import { Const, Fn, Global, Program } from "../ir/ir";
 import { Backend } from "../backend/backend";
 import { checkModuleNames } from "./names";
 import { describeNode } from "./syntax";
+import { declareLayout, isLayoutCall, registerLayouts } from "./layouts";
 
 export interface CheckOptions {
   /** The entry's `export function main(): u32` starts a host program (tsk run): it is the
@@ -32,6 +33,7 @@ export function checkModules(loaded: Loaded, diags: Diagnostics, backend: Backen
   for (const sf of loaded.modules) checkModuleNames(cx, sf);
 
   // Pass 1: names and types of everything declared at module level.
+  for (const sf of loaded.modules) registerLayouts(cx, sf);
   for (const sf of loaded.modules) declareModule(cx, sf);
   const exportNames = entryExports(cx, opts);
 
@@ -327,6 +329,10 @@ function moduleVariables(cx: Context, st: ts.VariableStatement): Global[] {
         declared();
         continue;
       }
+      if (isLayoutCall(cx, d.initializer)) {
+        declareLayout(fs, d, isConst);
+        continue;
+      }
       v = lowerExpr(fs, d.initializer);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
@@ -334,7 +340,8 @@ function moduleVariables(cx: Context, st: ts.VariableStatement): Global[] {
       continue;
     }
     if (v.k === "error") continue;
-    const constant = (v.k === "int" && v.js !== undefined) || (v.k === "bool" && v.js !== undefined);
+    // A view at a constant address is a constant too (natively that address).
+    const constant = (v.k === "int" && v.js !== undefined) || (v.k === "bool" && v.js !== undefined) || (v.k === "view" && v.addr !== undefined);
     if (!constant) {
       cx.diags.error(d.initializer, "TSK1015", `module-level '${name}' needs a constant initializer (modules have no start-up code): initialise it in an init function`);
       declared();
@@ -358,6 +365,7 @@ function moduleVariables(cx: Context, st: ts.VariableStatement): Global[] {
 /** The constant a global starts with, in its own representation. */
 function constantOf(v: Val, ty: Ty): Const {
   if (v.k === "bool") return { k: "bool", v: v.js! };
+  if (v.k === "view") return { k: "int", v: v.addr!, rep: "u32", hex: true };
   const rep = repOfTy(ty);
   const js = BigInt((v as Val & { k: "int" }).js!);
   const bits = ((js % (1n << 32n)) + (1n << 32n)) % (1n << 32n);

@@ -9,6 +9,7 @@ import { Range, Ty, INT_RANGES, fits32, show, within, U32, describe } from "./ty
 import { exactOf } from "./values";
 import { Expr, Loc, Simple, Stmt, Var } from "../ir/ir";
 import { describeNode } from "./syntax";
+import { fieldAssignment, fieldStep } from "./layouts";
 
 export function locOf(node: ts.Node): Loc {
   const sf = node.getSourceFile();
@@ -184,6 +185,8 @@ function effect(fs: FnScope, e: ts.Expression, loc: Loc): Simple | undefined {
     return assignment(fs, e, loc);
   }
   if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && (e.operator === K.PlusPlusToken || e.operator === K.MinusMinusToken)) {
+    const stored = fieldStep(fs, e, loc);
+    if (stored !== undefined) return stored ?? undefined;
     const target = targetOf(fs, e.operand);
     if (!target) return undefined;
     const op = e.operator === K.PlusPlusToken ? "+" : "-";
@@ -224,9 +227,13 @@ function targetOf(fs: FnScope, e: ts.Expression): Target | undefined {
 function assignment(fs: FnScope, e: ts.BinaryExpression, loc: Loc): Simple | undefined {
   const { cx } = fs;
   const K = ts.SyntaxKind;
+  const op = e.operatorToken.kind;
+  if (op === K.EqualsToken || compoundOperator(op) !== undefined) {
+    const stored = fieldAssignment(fs, e, op === K.EqualsToken ? undefined : compoundOperator(op), loc);
+    if (stored !== undefined) return stored ?? undefined;
+  }
   const target = targetOf(fs, e.left);
   if (!target) return undefined;
-  const op = e.operatorToken.kind;
   if (op === K.EqualsToken) {
     const v = lowerExpr(fs, e.right);
     const x = flow(fs, v, target.ty, e.right, `'${e.left.getText()}'`);

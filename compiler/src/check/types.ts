@@ -9,8 +9,18 @@ export interface Range {
   hi: bigint;
 }
 
+/** A memory layout (check/layouts.ts): a structure's size, alignment and fields, all proved. */
+export interface LayoutDesc {
+  name: string;
+  size: bigint;
+  align: bigint;
+  fields: ReadonlyMap<string, { offset: bigint; width: IntName }>;
+}
+
 export type Ty =
   | { k: "int"; name: IntName }
+  /** A view of a layout at an address (natively the u32 address). */
+  | { k: "view"; layout: LayoutDesc }
   /** id: the declaration (an enum's identity: two modules may each declare one of the same name). */
   | { k: "enum"; name: string; id: object; range: Range; values: bigint[] }
   | { k: "bool" }
@@ -69,6 +79,8 @@ export function describe(t: Ty): string {
       return t.name;
     case "enum":
       return t.name;
+    case "view":
+      return `View<typeof ${t.layout.name}>`;
     default:
       return t.k === "bool" ? "boolean" : t.k;
   }

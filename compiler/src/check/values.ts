@@ -2,7 +2,7 @@
 // For integers the IR's value, read as uint32, is the JavaScript value modulo 2^32; the range says
 // which exact value that is, which is all a consumer needs to know it is the same value.
 import { Expr, Rep } from "../ir/ir";
-import { IntName, Range, Ty, TWO32, fits32, within, U32, INT_RANGES, point } from "./types";
+import { IntName, LayoutDesc, Range, Ty, TWO32, fits32, within, U32, INT_RANGES, point } from "./types";
 
 interface Common {
   ir: Expr;
@@ -19,6 +19,8 @@ export type Val =
   | (Common & { k: "nonint"; range: Range; js?: number })
   | (Common & { k: "bool"; js?: boolean })
   | (Common & { k: "string" })
+  /** A layout view: its IR is the u32 address; addr: that address when it is a constant. */
+  | (Common & { k: "view"; layout: LayoutDesc; addr?: bigint })
   | (Common & { k: "void" | "never" })
   | { k: "error"; ir: Expr; effects: boolean; stable: boolean };
 

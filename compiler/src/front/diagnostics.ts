@@ -36,6 +36,12 @@ export const RULES = {
   TSK1029: "an external symbol the target cannot give exactly: an entry export or `@extern` named like a libc function or macro, `_start`, `_init`, or taken twice",
   TSK1030: "`tsk run` on a module that does not export function main(): u32",
   TSK1031: "an enum Node cannot see or compute: declared in a .d.ts, a script or a /// <reference> file, or a member computed from another module",
+  TSK1036: "a memory layout declared other than `const X = layout(size, align, { field: [offset, \"u32\"] })` at module level, with constant size, alignment and offsets",
+  TSK1037: "two fields of a memory layout overlap",
+  TSK1038: "a field of a memory layout outside the structure (a negative offset, or past its size)",
+  TSK1039: "a memory layout's alignment: not a power of two, a size not a multiple of it, a field not aligned to its width or wider than it",
+  TSK1045: "a layout view at an address that may not be a u32: coerce it, e.g. E.at(u32(base + i * E.size))",
+  TSK1046: "a layout or a view used as something else than field access: compared, tested, computed with, coerced, or the layout itself as a value",
 } as const;
 
 export type Code = keyof typeof RULES;

@@ -642,7 +642,7 @@ class FnGen {
   private intrinsic(name: string, args: Expr[]): void {
     const o = this.out;
     if (this.mode === "host") {
-      throw new I386Error(`tsk: the i386 host target has no machine for intrinsic '${name}' (it runs only in the kernel)`);
+      throw new I386Error(`tsk: the i386 host target has no machine for intrinsic '${name}' (it runs only in the kernel; a memory layout's field access is one too): run host programs that touch memory with the C backend`);
     }
     // Arguments left to right onto the stack: the last is at [esp].
     this.pushArgs(args);

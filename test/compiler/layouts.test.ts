@@ -1,0 +1,94 @@
+// Memory layouts, differentially: each program under layouts/ exports main(): u32 and runs in Node
+// on a fresh simulated machine (test/sim/machine.ts, what compiler/node/prelude.js's views read)
+// and natively against the C runtime's host memory (compiler/runtime/tsk_runtime.h, TSK_HOST);
+// both must print the same number. The i386 backend's host programs have no memory to stand in for
+// the machine: it refuses them, saying why (its kernel build runs layouts; the boot suites prove it).
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { TARGETS, skipUnavailable } from "./targets";
+import { compile } from "../../compiler/src/compile";
+import { SimMachine } from "../sim/machine";
+
+const ROOT = path.resolve(__dirname, "../..");
+const DIR = path.join(__dirname, "layouts");
+
+/** main() of `file` in Node, on a machine of its own. */
+function nodeMain(file: string): string {
+  const g = globalThis as { __tskMachine?: unknown };
+  const before = g.__tskMachine;
+  g.__tskMachine = new SimMachine();
+  try {
+    return String(require(file).main() >>> 0);
+  } finally {
+    g.__tskMachine = before;
+  }
+}
+
+describe("compiler: memory layouts (Node on the simulated machine vs native memory)", () => {
+  const programs = fs.readdirSync(DIR).filter((x) => x.endsWith(".ts"));
+  const results = new Map<string, string>();
+  const expected = (f: string): string => {
+    if (!results.has(f)) results.set(f, nodeMain(path.join(DIR, f)));
+    return results.get(f)!;
+  };
+
+  for (const f of programs) {
+    it(`${f}: tsk run and Node print the same main()`, () => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, "compiler/bin/tsk.js"), "run", path.join(DIR, f)], { cwd: ROOT, encoding: "utf8" });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(r.stdout.trim(), expected(f));
+    });
+  }
+
+  for (const target of TARGETS) {
+    describe(`on ${target.name}`, () => {
+      before(skipUnavailable(target));
+      if (target.name.startsWith("i386/")) {
+        it("refuses a host program with layouts: it has no memory standing in for the machine", () => {
+          assert.throws(() => target.runMain(path.join(DIR, programs[0])), /the i386 host target has no machine for intrinsic '(load|store)(8|16|32)' \(it runs only in the kernel; a memory layout's field access is one too\)/);
+        });
+        return;
+      }
+      for (const f of programs) {
+        it(`${f}: same main() as Node`, () => {
+          assert.strictEqual(target.runMain(path.join(DIR, f)), expected(f));
+        });
+      }
+    });
+  }
+
+  it("an unknown field is tsc's error, and nothing else", () => {
+    const file = path.join(require("os").tmpdir(), `tsk-layout-field-${process.pid}.ts`);
+    fs.writeFileSync(file, `const E = layout(4, 4, { a: [0, "u32"] });\nexport function f(p: u32): u32 {\n  const v = E.at(p);\n  v.nope = 1;\n  return v.missing;\n}\n`);
+    try {
+      const d = compile([file], "kernel").diagnostics.map((x) => `${x.line}:${x.code}`);
+      assert.deepStrictEqual(d, ["4:TS2339", "5:TS2339"]);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+
+  it("in Node a view reads and writes the installed machine, wrapping stores to the field's width", () => {
+    const g = globalThis as { __tskMachine?: unknown };
+    const before = g.__tskMachine;
+    const m = new SimMachine();
+    g.__tskMachine = m;
+    try {
+      const E = layout(8, 4, { b: [1, "u8"], h: [2, "u16"], s: [4, "i32"] });
+      const v = E.at(0x3000);
+      v.b = -1;
+      v.h = 0x12345;
+      v.s = 0xfffffffe;
+      assert.strictEqual(m.load(0x3000, 4), 0x2345ff00);
+      assert.strictEqual(v.s, -2);
+      assert.strictEqual(E.offsets.s, 4);
+      assert.deepStrictEqual(Object.keys(E.offsets), ["b", "h", "s"]);
+      g.__tskMachine = undefined;
+      assert.throws(() => v.b, /no simulated machine installed/);
+    } finally {
+      g.__tskMachine = before;
+    }
+  });
+});

@@ -7,21 +7,15 @@ require("./lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const path = require("path");
 require("../compiler/node/register");
+const { renderBootInfo } = require("./lib/jskernel");
 
 const ROOT = path.resolve(__dirname, "..");
 const SOURCE = path.join(ROOT, "kernel/boot-info.ts");
 
-/** The exported constants of kernel/boot-info.ts as NASM source. */
+/** The exported constants of kernel/boot-info.ts as NASM source (rendered as the playground's
+ *  in-page build renders them: scripts/lib/jskernel.js). */
 function render() {
-  const layout = require(SOURCE);
-  const lines = [`; Generated from kernel/boot-info.ts by scripts/gen-boot-info.js: do not edit.`];
-  for (const [name, value] of Object.entries(layout)) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new Error(`kernel/boot-info.ts: export ${name} = ${String(value)} is not a u32 constant`);
-    }
-    lines.push(`%define ${name} 0x${value.toString(16)}`);
-  }
-  return lines.join("\n") + "\n";
+  return renderBootInfo(require(SOURCE));
 }
 
 /** Writes the include file; leaves it untouched (mtime too) when nothing changed. */

@@ -28,7 +28,7 @@ class Section {
 
   reset() {
     this.size = 0n;
-    this.chunks = []; // Buffers of this pass (progbits only)
+    this.chunks = []; // the bytes of this pass (progbits only): arrays or Buffers, joined by finish()
     this.fixups = []; // {pos, size, val, pcrel, end, file, line, signedByte}
   }
 }
@@ -270,7 +270,9 @@ class Assembler {
     }
     const pos = sec.size;
     for (const f of fixups) sec.fixups.push({ ...f, pos: pos + BigInt(f.at), end: pos + BigInt(f.end === undefined ? bytes.length : f.end), file: st.file, line: st.line });
-    sec.chunks.push(Buffer.from(bytes));
+    // Kept as given (the encoder's fresh arrays), not copied into a Buffer per instruction: only
+    // the last pass's bytes are ever read, and in the browser's Buffer each copy is a costly object.
+    sec.chunks.push(bytes);
     sec.size += BigInt(bytes.length);
   }
 
@@ -340,12 +342,25 @@ class Assembler {
       }
     }
     for (const sec of this.sectionOrder) {
-      sec.data = sec.nobits ? null : Buffer.concat(sec.chunks);
+      sec.data = sec.nobits ? null : joinChunks(sec.chunks);
       for (const f of sec.fixups) {
         if (f.val.unknown) throw new AsmError(f.file, f.line, `symbol \`${f.val.missing}' not defined`);
       }
     }
   }
+}
+
+/** One Buffer of a section's chunks (arrays of byte values or Buffers). */
+function joinChunks(chunks) {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const data = Buffer.alloc(n);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  return data;
 }
 
 /**

@@ -6,7 +6,9 @@
 // clears them. Boot with the sources as served compiles the kernel in the page (tsk's i386
 // backend, toolchain/asm, toolchain/link) into the Node JS build's image byte for byte; a changed
 // line in kernel/main.ts, compiled the same way, boots in v86 and its console shows the changed
-// line, then `boot: ok`. Also playground/editor/path.js against Node's.
+// line, then `boot: ok`; the page is saved as build/test/playground-rebuild.png
+// (docs/playground-rebuild.png, the README's, with UPDATE_SCREENSHOT=1). Also
+// playground/editor/path.js against Node's.
 "use strict";
 const assert = require("assert");
 const fs = require("fs");
@@ -19,6 +21,8 @@ const { jsKernelImage } = require("./lib/images");
 
 const SERVER = path.join(ROOT, "playground/server.js");
 const { launchOrSkip } = require("./lib/browser");
+// The README's picture is refreshed only when asked: a test run must not change tracked files.
+const SCREENSHOT = path.join(ROOT, process.env.UPDATE_SCREENSHOT ? "docs/playground-rebuild.png" : "build/test/playground-rebuild.png");
 const FILE = "kernel/arch/fault.ts";
 const LINE = "  const top: u32 = load32(u32(BOOT_INFO_ADDR + BI_STACK_TOP));";
 
@@ -203,6 +207,8 @@ describe("boot: playground editor", function () {
       assert.ok(!Buffer.from((await built()).image).equals(fs.readFileSync(js.image)));
       assert.match(await page.textContent("#build-status"), /kernel compiled and image built in the page in \d+ ms by tsk's i386 backend, toolchain\/asm and toolchain\/link/);
       console.log(`      in-page build, kernel/main.ts edited: ${await data("buildMs")} ms from Boot to the image (${Object.entries((await built()).times).map(([k, v]) => `${k} ${v}`).join(", ")})`);
+      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT });
       assert.deepStrictEqual(errors, []);
       await page.close();
     });

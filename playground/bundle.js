@@ -1,6 +1,7 @@
 // What the playground server builds at start-up: the page's two scripts (esbuild bundles) and the
 // JSON of sources the editor works on. app.js (v86, xterm.js, the memory picture) stays small;
-// editor.js carries TypeScript, the compiler's checker, CodeMirror 6 and the JavaScript assembler and linker, with
+// editor.js carries TypeScript, the compiler (checker and i386 backend), CodeMirror 6 and the
+// JavaScript assembler and linker with scripts/lib/jskernel.js's build steps, with
 // Node's modules replaced for the browser (playground/editor/{path,process,node-stub}.js): `path`
 // by a POSIX implementation, `fs`/`os`/`child_process` by functions that throw (only the host
 // build and toolchain/asm's default readers use them; the page passes its own), `process` and
@@ -83,9 +84,10 @@ const browserNode = {
 /** The page's main script: v86 glue, the terminal, the memory picture. */
 const appScript = () => esbuildScript(path.join(__dirname, "app.js"), { minify: false });
 
-/** The editor's script (a promise): TypeScript + the compiler's checker + toolchain/asm + toolchain/link. */
-const editorScript = () => esbuildScript(path.join(EDITOR, "main.js"), {
-  minify: true, plugins: [browserNode], inject: [path.join(EDITOR, "process.js")],
-}, false);
+/** What every bundle of the editor's modules needs: Node's modules as the page has them. */
+const pageModules = { plugins: [browserNode], inject: [path.join(EDITOR, "process.js")] };
 
-module.exports = { appScript, editorScript, sourcesJson, sourceFiles, tsLibs };
+/** The editor's script (a promise): TypeScript + the compiler + toolchain/asm + toolchain/link. */
+const editorScript = () => esbuildScript(path.join(EDITOR, "main.js"), { minify: true, ...pageModules }, false);
+
+module.exports = { appScript, editorScript, sourcesJson, sourceFiles, tsLibs, pageModules };

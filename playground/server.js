@@ -5,8 +5,9 @@
 // PLAYGROUND_PORT or the options; port 0 picks a free one). It serves a fixed list of files, each
 // by its exact URL path, and nothing else: no path from a request ever reaches the file system, so
 // `..` and percent-encoded tricks get the same 404 as any unknown path. The editor panel's files
-// (playground/bundle.js): /editor.js, /sources.json (the kernel's sources and TypeScript's libs,
-// read once at start-up, read-only) and the native build's kernel objects under /prebuilt/.
+// (playground/bundle.js): /editor.js (TypeScript, tsk with its i386 backend, toolchain/asm and
+// toolchain/link) and /sources.json (the kernel's sources and TypeScript's libs, read once at
+// start-up, read-only), from which the page builds its own images.
 "use strict";
 require("../scripts/lib/help").helpFromHeader(__filename);
 const fs = require("fs");
@@ -30,8 +31,6 @@ async function routes() {
     ["/app.js", { type: "text/javascript; charset=utf-8", body: appScript() }],
     ["/editor.js", { type: "text/javascript; charset=utf-8", body: await editorScript() }],
     ["/sources.json", { type: "application/json; charset=utf-8", body: sourcesJson() }],
-    ["/prebuilt/kernel.o", { type: "application/octet-stream", file: path.join(ROOT, "build/kernel.o") }],
-    ["/prebuilt/lines.o", { type: "application/octet-stream", file: path.join(ROOT, "build/lines.o") }],
     ["/xterm.css", { type: "text/css; charset=utf-8", file: path.join(XTERM_DIR, "css/xterm.css") }],
     ["/libv86.js", { type: "text/javascript; charset=utf-8", file: path.join(V86_DIR, "build/libv86.js") }],
     ["/v86.wasm", { type: "application/wasm", file: path.join(V86_DIR, "build/v86.wasm") }],

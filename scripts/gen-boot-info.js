@@ -7,14 +7,15 @@ require("./lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const path = require("path");
 require("../compiler/node/register");
-const { renderDefines } = require("./lib/boot-info-defines");
+const { renderBootInfo } = require("./lib/jskernel");
 
 const ROOT = path.resolve(__dirname, "..");
 const SOURCE = path.join(ROOT, "kernel/boot-info.ts");
 
-/** The exports of kernel/boot-info.ts (its constants and layouts) as NASM source. */
+/** The exports of kernel/boot-info.ts (its constants and layouts) as NASM source, rendered as the
+ *  playground's in-page build renders them (scripts/lib/jskernel.js, scripts/lib/boot-info-defines.js). */
 function render() {
-  return renderDefines(require(SOURCE)).text;
+  return renderBootInfo(require(SOURCE));
 }
 
 /** Writes the include file; leaves it untouched (mtime too) when nothing changed. */

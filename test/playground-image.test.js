@@ -1,92 +1,94 @@
-// The playground's Boot pipeline (playground/editor/image.js) run in Node on the same inputs the page
-// gets (playground/bundle.js's sources, the native build's kernel objects): the image it makes is
-// build/tsk.img byte for byte; an edited kernel module without a kernel backend is refused naming
-// the module; the seam where the i386 backend plugs in (registerKernelBackend) is called with the
-// edited modules and its objects are what gets linked; a backend's bad objects and a bad boot-info
-// constant are errors that say so. No emulator.
+// The playground's Boot pipeline (playground/editor/image.js, check.js, vfs.js) bundled exactly as
+// the page gets it (playground/bundle.js's browser modules, its own copy of TypeScript) and run in
+// Node on the sources the page gets: unedited, the image is the Node JS toolchain's (TSK_TOOLCHAIN=js)
+// byte for byte; an edited kernel module is compiled by the i386 backend into a kernel that differs
+// where the edit says; tsc's and tsk's errors stop the build with their diagnostics at their lines;
+// a bad boot-info constant says so. No emulator (the Chromium test boots the page's images).
 "use strict";
 const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
 const esbuild = require("esbuild");
 const { ROOT } = require("../scripts/lib/build");
-const { kernelImage } = require("./lib/images");
-const { sourceFiles, tsLibs } = require("../playground/bundle");
+const { jsKernelImage } = require("./lib/images");
+const { sourceFiles, tsLibs, pageModules } = require("../playground/bundle");
 
-/** image.js and vfs.js as the page has them, bundled for Node (they are browser ES modules). */
-function loadPipeline() {
+/** The page's Boot pipeline bundled as the page has it, for Node (its own TypeScript: the checker
+ *  sets that copy's ts.sys to the page's files, which must not touch this process's). */
+async function loadPipeline() {
   const out = path.join(ROOT, "build/test/playground-pipeline.js");
-  esbuild.buildSync({
-    stdin: { contents: 'export * from "./image"; export { Vfs } from "./vfs";', resolveDir: path.join(ROOT, "playground/editor"), loader: "js" },
-    bundle: true, platform: "node", format: "cjs", external: ["typescript"], outfile: out, logLevel: "silent",
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  await esbuild.build({
+    stdin: { contents: 'export * from "./image"; export { Vfs } from "./vfs"; export { Checker, ENTRY } from "./check";', resolveDir: path.join(ROOT, "playground/editor"), loader: "js" },
+    bundle: true, platform: "browser", format: "cjs", outfile: out, logLevel: "silent", ...pageModules,
   });
   delete require.cache[out];
   return require(out);
 }
 
 describe("playground: the Boot pipeline (Node)", function () {
+  this.timeout(120000);
   let p;
-  let built;
+  let js;
   let original;
-  let prebuilt;
-  const read = (name) => fs.readFileSync(path.join(built.dir, name));
+  const read = (name) => fs.readFileSync(path.join(js.dir, name));
+  const fresh = () => {
+    const vfs = new p.Vfs(original, tsLibs());
+    return { vfs, checker: new p.Checker(vfs) };
+  };
 
-  before(function () {
-    built = kernelImage();
-    p = loadPipeline();
+  before(async function () {
+    js = jsKernelImage();
+    p = await loadPipeline();
     original = sourceFiles();
-    prebuilt = [{ name: "build/kernel.o", bytes: read("kernel.o") }, { name: "build/lines.o", bytes: read("lines.o") }];
   });
-  afterEach(() => p.registerKernelBackend(null));
 
-  const fresh = () => new p.Vfs(original, tsLibs());
-
-  it("makes the native build's image from the unedited sources: loader, boot info, kernel, byte for byte", function () {
-    const vfs = fresh();
+  it("compiles, assembles and links the unedited kernel into the Node JS build's image, byte for byte", function () {
+    const { vfs, checker } = fresh();
     assert.strictEqual(p.bootInfoInc(vfs).text, read("boot-info.inc").toString());
-    const r = p.buildImage(vfs, { original, prebuilt });
-    assert.strictEqual(r.kernelFrom, "prebuilt");
+    const r = p.buildImage(vfs, checker);
     assert.deepStrictEqual(Buffer.from(r.stage1), read("stage1.bin"));
     assert.deepStrictEqual(Buffer.from(r.stage2), read("stage2.bin"));
+    assert.strictEqual(r.kernelAsm, read("kernel.asm").toString());
     assert.deepStrictEqual(Buffer.from(r.kernelBin), read("kernel.bin"));
-    assert.ok(Buffer.from(r.image).equals(fs.readFileSync(built.image)), "image = the native build's tsk.img");
+    assert.ok(Buffer.from(r.image).equals(fs.readFileSync(js.image)), "image = the Node JS build's tsk.img");
+    assert.deepStrictEqual(Object.keys(r.times).sort(), ["asm entry+idt", "asm stage1", "asm stage2", "boot-info", "check", "i386 backend", "image", "link", "program"]);
   });
 
-  it("refuses an edited kernel module when no backend is registered, naming it", function () {
-    const vfs = fresh();
-    vfs.write("kernel/panic.ts", `${original["kernel/panic.ts"]}\n// edited\n`);
-    assert.throws(() => p.buildImage(vfs, { original, prebuilt }), (e) => e instanceof p.NeedsBackendError &&
-      /needs the i386 backend .*you changed kernel\/panic\.ts; .*nothing was booted/.test(e.message));
-    // An edit undone is no edit.
-    vfs.write("kernel/panic.ts", original["kernel/panic.ts"]);
-    assert.strictEqual(p.buildImage(vfs, { original, prebuilt }).kernelFrom, "prebuilt");
+  it("compiles an edited module: the kernel carries the new string, and the same program is reused while nothing changes", function () {
+    const { vfs, checker } = fresh();
+    checker.check("kernel/main.ts");
+    const checked = checker.program([p.ENTRY]);
+    vfs.write("kernel/main.ts", original["kernel/main.ts"].replace('"tsk: TypeScript kernel booting"', '"tsk: rebuilt in the page"'));
+    const r = p.buildImage(vfs, checker);
+    const kernel = Buffer.from(r.kernelBin);
+    assert.ok(kernel.includes(Buffer.from("tsk: rebuilt in the page\0")), "the edited banner is in the kernel");
+    assert.ok(!kernel.includes(Buffer.from("tsk: TypeScript kernel booting")));
+    assert.notStrictEqual(checker.program([p.ENTRY]), checked, "an edit makes a new program");
+    assert.strictEqual(checker.program([p.ENTRY]), checker.program([p.ENTRY]), "no edit, the same program");
   });
 
-  it("links what a registered kernel backend returns, after handing it the edited modules and the boot info", function () {
-    const vfs = fresh();
-    vfs.write("kernel/mem/pat.ts", `// a comment: the same code\n${original["kernel/mem/pat.ts"]}`);
-    const calls = [];
-    // The i386 backend's place; these objects are the native build's (the edit is a comment).
-    p.registerKernelBackend((args) => {
-      calls.push(args);
-      return prebuilt;
+  it("stops at tsc's and tsk's errors with their diagnostics at their lines, building nothing", function () {
+    const { vfs, checker } = fresh();
+    const src = original["kernel/mem/pages.ts"];
+    const line = src.split("\n").findIndex((l) => /^\s+let /.test(l));
+    assert.ok(line >= 0, "kernel/mem/pages.ts has a `let` to turn into a `var`");
+    vfs.write("kernel/mem/pages.ts", src.split("\n").map((l, i) => (i === line ? l.replace("let ", "var ") : l)).join("\n"));
+    vfs.write("kernel/main.ts", original["kernel/main.ts"].replace("serialInit();", "serialInit(1);"));
+    assert.throws(() => p.buildImage(vfs, checker), (e) => {
+      assert.ok(e instanceof p.KernelDiagnostics, e.stack);
+      assert.match(e.message, /tsk found \d+ error\(s\) in kernel\/main\.ts and what it imports: nothing was built or booted/);
+      const tsk = e.diagnostics.find((d) => d.code === "TSK1011");
+      assert.ok(tsk, JSON.stringify(e.diagnostics));
+      assert.deepStrictEqual([tsk.file, tsk.line], ["kernel/mem/pages.ts", line + 1]);
+      assert.ok(e.diagnostics.some((d) => d.code === "TS2554" && d.file === "kernel/main.ts"), JSON.stringify(e.diagnostics));
+      return true;
     });
-    const r = p.buildImage(vfs, { original, prebuilt: [] });
-    assert.strictEqual(r.kernelFrom, "backend");
-    assert.strictEqual(calls.length, 1);
-    assert.deepStrictEqual(calls[0].changed, ["kernel/mem/pat.ts"]);
-    assert.strictEqual(calls[0].vfs.read("kernel/mem/pat.ts"), vfs.read("kernel/mem/pat.ts"));
-    assert.strictEqual(calls[0].bootInfo.KERNEL_BASE, 0x100000);
-    assert.ok(Buffer.from(r.image).equals(fs.readFileSync(built.image)));
   });
 
-  it("says what is wrong with a backend's objects or a boot-info constant", function () {
-    const vfs = fresh();
-    vfs.write("kernel/main.ts", `${original["kernel/main.ts"]}\n`);
-    p.registerKernelBackend(() => [prebuilt[1]]); // no kernel.o: kmain and the rest undefined
-    assert.throws(() => p.buildImage(vfs, { original, prebuilt }), /undefined symbol/);
-    p.registerKernelBackend(() => prebuilt);
-    vfs.write("kernel/boot-info.ts", `${original["kernel/boot-info.ts"]}\nexport const BI_BROKEN: u32 = -1;\n`);
-    assert.throws(() => p.buildImage(vfs, { original, prebuilt }), /kernel\/boot-info\.ts: export BI_BROKEN = -1 is not a u32 constant/);
+  it("says what is wrong with a boot-info constant the loader cannot take (tsk accepts a boolean)", function () {
+    const { vfs, checker } = fresh();
+    vfs.write("kernel/boot-info.ts", `${original["kernel/boot-info.ts"]}\nexport const BI_BROKEN: boolean = true;\n`);
+    assert.throws(() => p.buildImage(vfs, checker), /kernel\/boot-info\.ts: export BI_BROKEN = true is not a u32 constant/);
   });
 });

@@ -34,6 +34,22 @@ export function compileWith<Out>(entries: string[], backend: Backend<Out>, hostM
 }
 
 /**
+ * compileWith on an existing ts.Program (an editor's, already checked: tsc's diagnostics come from
+ * its cache), from `rootFiles` (the entry first): the playground's Boot compiles the program its
+ * checker just checked instead of parsing and checking the kernel again. The program should
+ * include compiler/lib/prelude.d.ts (PRELUDE in front/program.ts).
+ */
+export function compileProgramWith<Out>(program: ts.Program, rootFiles: readonly string[], backend: Backend<Out>, hostMain = false): { diagnostics: Diagnostic[]; out?: Out; ir?: Program } {
+  const diags = new Diagnostics();
+  for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
+  for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
+  const loaded = loadProgram(program, rootFiles, diags);
+  const ir = checkModules(loaded, diags, backend, { hostMain });
+  if (diags.count) return { diagnostics: diags.list };
+  return { diagnostics: [], out: backend.emit(ir), ir };
+}
+
+/**
  * The subset's diagnostics for an existing ts.Program (tsserver's, an editor plugin's): tsc's own
  * diagnostics for the files reached from `rootFiles`, then the subset's rules, each with
  * file/line/col/code/message. `rootFiles`: the entry first, like `tsk check`. The program should

@@ -1,8 +1,10 @@
 // The playground's editor panel (bundled by playground/bundle.js into /editor.js): the kernel's .ts
 // sources in a file list and a CodeMirror 6 editor (TypeScript highlighting), tsc's and tsk's
 // diagnostics as you type (and on Check): underlined, marked in the lint gutter at their lines, and
-// listed below (a click jumps to the line); and Boot: the image rebuilt in the page (image.js) and
-// booted by app.js's window.tskBoot. window.tskEditor is the handle tests drive the editor by.
+// listed below (a click jumps to the line); and Boot: the kernel compiled by tsk's i386 backend and
+// the image built in the page (image.js), booted by app.js's window.tskBoot, or, when tsc or tsk
+// rejects the kernel, its diagnostics and no boot. window.tskEditor is the handle tests drive the
+// editor by; body.dataset.buildMs is the last build's time from the Boot press to the image (bench).
 import { basicSetup } from "codemirror";
 import { EditorView } from "@codemirror/view";
 import { EditorState } from "@codemirror/state";
@@ -10,7 +12,7 @@ import { javascript } from "@codemirror/lang-javascript";
 import { lintGutter, setDiagnostics, forEachDiagnostic } from "@codemirror/lint";
 import { Vfs } from "./vfs";
 import { Checker } from "./check";
-import { buildImage, isKernelSource, NeedsBackendError } from "./image";
+import { buildImage, isKernelSource, KernelDiagnostics } from "./image";
 
 const $ = (id) => document.getElementById(id);
 const CHECK_DELAY_MS = 300;
@@ -19,7 +21,6 @@ const body = document.body.dataset;
 let vfs;
 let checker;
 let original;
-let prebuilt;
 let open = null;
 let diagnostics = [];
 let timer = null;
@@ -47,16 +48,12 @@ function editorState(text) {
   });
 }
 
-/** Fetches what the page builds from: the sources, TypeScript's libs, the prebuilt kernel objects. */
+/** Fetches what the page builds from: the sources and TypeScript's libs. */
 async function load() {
-  const get = async (url, kind) => {
-    const r = await fetch(url);
-    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-    return kind === "json" ? r.json() : new Uint8Array(await r.arrayBuffer());
-  };
-  const [sources, kernelO, linesO] = await Promise.all([get("sources.json", "json"), get("prebuilt/kernel.o"), get("prebuilt/lines.o")]);
+  const r = await fetch("sources.json");
+  if (!r.ok) throw new Error(`sources.json: HTTP ${r.status}`);
+  const sources = await r.json();
   original = sources.files;
-  prebuilt = [{ name: "build/kernel.o", bytes: kernelO }, { name: "build/lines.o", bytes: linesO }];
   vfs = new Vfs(sources.files, sources.libs);
   checker = new Checker(vfs);
 }
@@ -124,6 +121,7 @@ function jumpTo(rel, line, col = 1) {
 
 function check() {
   clearTimeout(timer);
+  timer = null;
   const t0 = performance.now();
   try {
     diagnostics = checker.check(open);
@@ -141,23 +139,37 @@ function check() {
   $("check-time").textContent = `checked in ${ms} ms`;
 }
 
+/** Adds the build's diagnostics the last check did not show (the build compiles from kernel/main.ts
+ *  with the i386 backend's names, the check from the open file too with the C backend's). */
+function showBuildDiagnostics(found) {
+  const key = (d) => `${d.file}:${d.line}:${d.col}:${d.code}`;
+  const shown = new Set(diagnostics.map(key));
+  diagnostics = [...diagnostics, ...found.filter((d) => !shown.has(key(d)))];
+  renderDiagnostics();
+  renderFiles();
+  markEditor();
+}
+
 function boot() {
   const out = $("build-status");
   out.className = "";
+  const t0 = performance.now();
   try {
-    const r = buildImage(vfs, { original, prebuilt });
-    const ms = Object.values(r.times).reduce((a, b) => a + b, 0);
-    out.textContent = `image built in the page in ${Math.round(ms)} ms: loader (stage 1 ${r.stage1.length} B, stage 2 ${r.stage2.length} B), ` +
-      `entry.o and idt.o assembled here by toolchain/asm, linked here by toolchain/link with the ${r.kernelFrom} kernel objects ` +
-      `(${Object.entries(r.times).map(([k, v]) => `${k} ${v} ms`).join(", ")})`;
+    // An edit not checked yet is checked now: its diagnostics are shown at their lines either way.
+    if (timer !== null) check();
+    const r = buildImage(vfs, checker);
+    const ms = Math.round(performance.now() - t0);
+    out.textContent = `kernel compiled and image built in the page in ${ms} ms by tsk's i386 backend, toolchain/asm and toolchain/link ` +
+      `(kernel ${r.kernelBin.length} B, stage 1 ${r.stage1.length} B, stage 2 ${r.stage2.length} B; ${Object.entries(r.times).map(([k, v]) => `${k} ${v} ms`).join(", ")})`;
     out.className = "ok";
-    Object.assign(body, { imageFrom: "page", kernelFrom: r.kernelFrom, buildMs: String(Math.round(ms)) });
+    Object.assign(body, { imageFrom: "page", buildMs: String(ms) });
     window.tskLastBuild = r;
-    window.tskBoot(r.image, `the image built in this page (${r.image.length} bytes)`);
+    window.tskBoot(r.image, `the kernel built in this page (${r.image.length} bytes)`);
   } catch (e) {
-    out.textContent = e instanceof NeedsBackendError ? e.message : `the build failed: ${e.message}`;
+    if (e instanceof KernelDiagnostics) showBuildDiagnostics(e.diagnostics);
+    out.textContent = e instanceof KernelDiagnostics ? `${e.message}: see the diagnostics above` : `the build failed: ${e.message}`;
     out.className = "bad";
-    body.imageFrom = e instanceof NeedsBackendError ? "needs-backend" : "error";
+    body.imageFrom = e instanceof KernelDiagnostics ? "diagnostics" : "error";
   }
 }
 

@@ -15,11 +15,16 @@ export class Vfs {
     for (const [rel, text] of Object.entries(files)) this.files.set(`${ROOT}/${rel}`, text);
     for (const [name, text] of Object.entries(libs)) this.files.set(`${TS_LIB_DIR}/${name}`, text);
     this.parsed = new Map(); // path -> {text, sf}
+    this.version = 0; // bumped by every write that changes a file
   }
 
   abs(rel) { return rel.startsWith("/") ? rel : `${ROOT}/${rel}`; }
   read(rel) { return this.files.get(this.abs(rel)); }
-  write(rel, text) { this.files.set(this.abs(rel), text); }
+  write(rel, text) {
+    if (this.files.get(this.abs(rel)) === text) return;
+    this.files.set(this.abs(rel), text);
+    this.version++;
+  }
 
   directoryExists(dir) {
     const d = dir.endsWith("/") ? dir : `${dir}/`;

@@ -12,6 +12,7 @@ const bootInfo = require("../gen-boot-info");
 const lines = require("./lines");
 const { Steps, filesUnder, withDirLock } = require("./steps");
 const jsbuild = require("./jsbuild");
+const jskernel = require("./jskernel");
 
 /** The C backend's kernel gcc flags (compiler/src/backend/c/flags.ts, loaded as the compiler is). */
 function kernelGccFlags() {
@@ -20,9 +21,6 @@ function kernelGccFlags() {
 }
 
 const ROOT = path.resolve(__dirname, "../..");
-const SECTOR = 512;
-/** q35 boots (AHCI) only from an image of at least 516,096 bytes; 1 MiB is a round margin. */
-const MIN_IMAGE_BYTES = 1 << 20;
 /** Debian packages providing each tool, for the error message. */
 const PACKAGES = { nasm: "nasm", gcc: "gcc", ld: "binutils", objcopy: "binutils", objdump: "binutils", addr2line: "binutils",
   nm: "binutils", gdb: "gdb", "qemu-system-i386": "qemu-system-x86" };
@@ -51,10 +49,7 @@ const rel = (p) => path.relative(ROOT, path.resolve(ROOT, p)) || ".";
 
 /** The plain-number %defines of boot/layout.inc (the loader's constants, shared with NASM). */
 function loaderLayout() {
-  const text = fs.readFileSync(path.join(ROOT, "boot/layout.inc"), "utf8");
-  const layout = {};
-  for (const m of text.matchAll(/^%define\s+(\w+)\s+(0x[0-9a-f]+|\d+)\s*$/gim)) layout[m[1]] = Number(m[2]);
-  return layout;
+  return jskernel.parseLoaderLayout(fs.readFileSync(path.join(ROOT, "boot/layout.inc"), "utf8"));
 }
 
 /** Where `name` is on PATH, or null. */
@@ -97,47 +92,20 @@ function libgcc32() {
   return path.isAbsolute(file) && fs.existsSync(file) ? file : null;
 }
 
-/**
- * Lays out the disk: stage 1 (one sector), stage 2 (STAGE2_SECTORS), the kernel from LBA
- * 1 + STAGE2_SECTORS padded to whole sectors, the whole padded to MIN_IMAGE_BYTES.
- * Checks first that the loader can load the kernel and that its header matches its size.
- */
+/** Lays out the disk image from the loader and kernel files (jskernel.diskImage: the checks and
+ *  layout the playground's in-page build uses too) and writes it to `out`. */
 function makeImage({ stage1, stage2, kernel, out }) {
-  const layout = loaderLayout();
   const { KERNEL_BASE } = require(bootInfo.SOURCE);
-  const kernelBytes = fs.statSync(kernel).size;
-  if (kernelBytes > layout.KERNEL_MAX_BYTES) {
-    throw new BuildError(
-      `kernel too big for the loader: ${rel(kernel)} is ${kernelBytes} bytes (0x${kernelBytes.toString(16)}), ` +
-      `the loader loads at most KERNEL_MAX_BYTES = ${layout.KERNEL_MAX_BYTES} bytes ` +
-      `(0x${layout.KERNEL_MAX_BYTES.toString(16)}, boot/layout.inc)`);
+  let r;
+  try {
+    r = jskernel.diskImage({ layout: loaderLayout(), KERNEL_BASE, stage1: fs.readFileSync(stage1), stage2: fs.readFileSync(stage2),
+      kernel: fs.readFileSync(kernel), names: { stage1: rel(stage1), stage2: rel(stage2), kernel: rel(kernel) } });
+  } catch (e) {
+    throw e instanceof jskernel.JsToolchainError ? new BuildError(e.message) : e;
   }
-  const s1 = fs.readFileSync(stage1);
-  const s2 = fs.readFileSync(stage2);
-  const k = fs.readFileSync(kernel);
-  if (s1.length !== SECTOR || s1.readUInt16LE(510) !== 0xaa55) {
-    throw new BuildError(`${rel(stage1)}: not a 512-byte boot sector ending in 0x55aa`);
-  }
-  if (s2.length !== layout.STAGE2_SECTORS * SECTOR) {
-    throw new BuildError(`${rel(stage2)}: ${s2.length} bytes, stage 1 loads exactly ${layout.STAGE2_SECTORS} sectors`);
-  }
-  if (k.length < 16 || k.readUInt32LE(layout.KHDR_MAGIC) !== layout.KERNEL_HEADER_MAGIC) {
-    throw new BuildError(`${rel(kernel)}: no kernel header at its start (is .text.entry of kernel/arch/entry.asm first?)`);
-  }
-  const loadEnd = k.readUInt32LE(layout.KHDR_LOAD_END);
-  if (loadEnd - KERNEL_BASE !== k.length) {
-    throw new BuildError(`${rel(kernel)}: ${k.length} bytes, but its header says ${loadEnd - KERNEL_BASE} ` +
-      `(__kernel_load_end - KERNEL_BASE): a section landed outside linker/kernel.ld's load image`);
-  }
-  const kernelPadded = Math.ceil(k.length / SECTOR) * SECTOR;
-  const size = Math.max(MIN_IMAGE_BYTES, s1.length + s2.length + kernelPadded);
-  const image = Buffer.alloc(size);
-  s1.copy(image, 0);
-  s2.copy(image, s1.length);
-  k.copy(image, s1.length + s2.length);
-  fs.writeFileSync(`${out}.tmp`, image);
+  fs.writeFileSync(`${out}.tmp`, r.image);
   fs.renameSync(`${out}.tmp`, out);
-  return { kernelBytes, kernelEnd: k.readUInt32LE(layout.KHDR_END), imageBytes: size };
+  return { kernelBytes: r.kernelBytes, kernelEnd: r.kernelEnd, imageBytes: r.imageBytes };
 }
 
 const stepLogger = (log) => (name, text) => log && log(`[build] ${name.padEnd(7)} ${text}`);
@@ -157,7 +125,7 @@ function genBootInfo(dir, steps) {
   const inc = path.join(dir, "boot-info.inc");
   steps.step("gen:boot-info", {
     name: "gen", text: `kernel/boot-info.ts -> ${rel(inc)}`, outputs: [inc],
-    inputs: [bootInfo.SOURCE, path.join(ROOT, "scripts/gen-boot-info.js")],
+    inputs: [bootInfo.SOURCE, path.join(ROOT, "scripts/gen-boot-info.js"), path.join(ROOT, "scripts/lib/jskernel.js")],
   }, () => {
     try {
       bootInfo.generate(inc);
@@ -306,8 +274,8 @@ function buildJs({ entry, dir, image, log }) {
     name: "link.js", text: `${objects.map(rel).join(" ")} + line table -> ${rel(out("kernel.elf"))}, ${rel(out("kernel.bin"))}`,
     outputs: [out("kernel.elf"), out("kernel.bin"), out("lines.bin"), out("dwarf.o")],
     inputs: [...objects, ...ASM_OBJECTS.map(([, obj]) => out(`${obj}.rows.json`)), out("kernel.lines.json"), path.join(ROOT, "linker/kernel.ld"), path.join(ROOT, "scripts/lib/lines.js"),
-      path.join(ROOT, "scripts/lib/jsbuild.js"), path.join(ROOT, "scripts/lib/jsdwarf.js"), bootInfo.SOURCE, ...jsbuild.toolchainFiles("link"),
-      ...jsbuild.toolchainFiles("asm"), ...jsbuild.toolchainFiles("dwarf")],
+      path.join(ROOT, "scripts/lib/jsbuild.js"), path.join(ROOT, "scripts/lib/jskernel.js"), path.join(ROOT, "scripts/lib/jsdwarf.js"), bootInfo.SOURCE,
+      ...jsbuild.toolchainFiles("link"), ...jsbuild.toolchainFiles("asm"), ...jsbuild.toolchainFiles("dwarf")],
     key: `js ${rel(entry)}`,
   }, () => jsbuild.jsLink(dir, objects, KERNEL_BASE, entry));
   return finishImage({ dir, steps, image, log, toolchain: "js" });
@@ -327,7 +295,7 @@ function finishImage({ dir, steps, image, log, toolchain }) {
 }
 
 /** The kernel's assembly sources and their objects, in link order (the entry stub first). */
-const ASM_OBJECTS = [["kernel/arch/entry.asm", "entry.o"], ["kernel/arch/idt.asm", "idt.o"]];
+const { ASM_OBJECTS } = jskernel;
 
 /** The assembly objects of a build in `dir` with their nasm listings, for lines.lineTable. */
 const asmLineSources = (dir) => ASM_OBJECTS.map(([source, obj]) => ({ source, object: path.join(dir, obj), listing: path.join(dir, `${obj}.lst`) }));

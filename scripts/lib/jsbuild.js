@@ -1,17 +1,17 @@
-// The JavaScript toolchain's build steps (TSK_TOOLCHAIN=js; scripts/lib/build.js chooses): the
-// kernel .ts -> i386 object by tsk's own i386 backend, .asm -> objects and flat binaries by
+// The JavaScript toolchain's build steps on files (TSK_TOOLCHAIN=js; scripts/lib/build.js chooses):
+// the kernel .ts -> i386 object by tsk's own i386 backend, .asm -> objects and flat binaries by
 // toolchain/asm, the link (twice, for the line table) and flat binary by toolchain/link, the line
-// table and the ELF's DWARF (scripts/lib/jsdwarf.js) from the backend's own line map. Everything
-// runs in this process: no gcc, nasm, ld, objcopy or binutils, and no libgcc (the backend needs none).
+// table and the ELF's DWARF (scripts/lib/jsdwarf.js) from the backend's own line map. The steps
+// themselves are scripts/lib/jskernel.js's, on bytes, shared with the playground page; this file
+// reads and writes the build directory around them. Everything runs in this process: no gcc, nasm,
+// ld, objcopy or binutils, and no libgcc.
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const lines = require("./lines");
+const jskernel = require("./jskernel");
 const { kernelDwarfObject } = require("./jsdwarf");
 
 const ROOT = path.resolve(__dirname, "../..");
-/** The global the i386 backend puts at its object's first code byte (compiler/src/backend/i386). */
-const CODE_START = "tsk_code_start";
 const rel = (p) => path.relative(ROOT, path.resolve(ROOT, p)) || ".";
 
 /** Why a step failed, as build.js reports it (its BuildError, passed in to avoid a require cycle). */
@@ -20,71 +20,32 @@ function setErrorClass(c) {
   BuildError = c;
 }
 
+/** fn(), a failing toolchain step rethrown as the build's error with the same message. */
+function asBuildError(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof jskernel.JsToolchainError) throw new BuildError(e.message);
+    throw e;
+  }
+}
+
+/** Writes `bytes` to `file` whole or not at all. */
+function writeAtomic(file, bytes) {
+  fs.writeFileSync(`${file}.tmp`, bytes);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
 /**
  * toolchain/asm on one file: like `nasm -f <format> -Werror -I<dir>/ -Iboot/ src -o dst`. For elf32
- * objects it also writes <dst>.rows.json, what nasm's listing gives the native build's line table:
- * each instruction of the file itself (a macro's expansion counts as the invoking line) with its
- * section offset, and each section's labels (where the section landed comes from a global one).
+ * objects it also writes <dst>.rows.json (jskernel.assembleSource's rows: what nasm's listing gives
+ * the native build's line table).
  */
 function assembleFile(src, format, dst, dir) {
-  const { Assembler } = require("../../toolchain/asm/assemble");
   const file = path.relative(ROOT, path.resolve(ROOT, src)).split(path.sep).join("/");
-  let rows = [];
-  class Recording extends Assembler {
-    pass(n) {
-      rows = [];
-      return super.pass(n);
-    }
-    emit(sec, bytes, fixups, st) {
-      if (bytes.length && !sec.nobits && st.file === src) rows.push({ section: sec.name, offset: Number(sec.size), end: Number(sec.size) + bytes.length, line: st.line });
-      return super.emit(sec, bytes, fixups, st);
-    }
-  }
-  let bytes;
-  let a;
-  try {
-    a = new Recording({ file: src, format, includeDirs: [`${dir}/`, "boot/"], werror: true, cwd: ROOT });
-    bytes = a.run();
-  } catch (e) {
-    throw new BuildError(`asm (JavaScript) failed:\n${e.message}`);
-  }
-  fs.writeFileSync(`${dst}.tmp`, bytes);
-  fs.renameSync(`${dst}.tmp`, dst);
-  if (format === "elf32") {
-    const labels = [...a.symbols.values()].filter((x) => x.section && x.value !== undefined && !x.extern)
-      .map((x) => ({ name: x.name, section: x.section.name, value: Number(x.value), global: !!x.global }));
-    fs.writeFileSync(`${dst}.rows.json`, JSON.stringify({ source: file, rows, labels }));
-  }
-}
-
-/** The code of an assembly object (assembleFile's .rows.json) in the linked kernel: {source,
- *  instructions: [{start, end, line, func}]}; symbols is link()'s map of global addresses. Sections
- *  with no global label are left out. */
-function asmInstructions(object, symbols) {
-  const { source, rows, labels } = JSON.parse(fs.readFileSync(`${object}.rows.json`, "utf8"));
-  const base = new Map();
-  for (const l of labels) {
-    const at = l.global ? symbols.get(l.name) : undefined;
-    if (at !== undefined && !base.has(l.section)) base.set(l.section, Number(at) - l.value);
-  }
-  const instructions = [];
-  for (const r of rows) {
-    if (!base.has(r.section) || !r.section.startsWith(".text")) continue;
-    const label = labels.filter((l) => l.section === r.section && l.value <= r.offset && !l.name.startsWith("..")).sort((x, y) => y.value - x.value)[0];
-    instructions.push({ start: base.get(r.section) + r.offset, end: base.get(r.section) + r.end, line: r.line, func: label ? label.name : "?" });
-  }
-  return { source, instructions };
-}
-
-/** The line-table rows of an assembly object's instructions (asmInstructions). */
-function asmRows({ source, instructions }) {
-  const out = [];
-  for (const x of instructions) {
-    out.push({ start: x.start, chain: [{ file: source, line: x.line, func: x.func }] });
-    // Each instruction's end closes its range, unless the next row starts right there.
-    out.push({ start: x.end, chain: [], weak: true });
-  }
-  return out;
+  const { bytes, rows } = asBuildError(() => jskernel.assembleSource({ file: src, format, includeDirs: [`${dir}/`, "boot/"], cwd: ROOT }, file));
+  writeAtomic(dst, bytes);
+  if (rows) fs.writeFileSync(`${dst}.rows.json`, JSON.stringify(rows));
 }
 
 /** The asm step for the build's Steps (ids distinct from nasm's are not needed: the key differs). */
@@ -102,7 +63,8 @@ function toolchainFiles(which) {
 }
 
 /** kernel .ts -> <dir>/kernel-i386.o (the i386 backend's object), kernel.asm (its text, for reading)
- *  and kernel.lines.json (its line map). */
+ *  and kernel.lines.json (its line map). The playground compiles the same way from its checked
+ *  program (compileProgramWith; playground/editor/image.js). */
 function compileKernelI386(entry, dir) {
   require("../../compiler/node/register");
   const { compileWith, format } = require("../../compiler/src/compile");
@@ -114,50 +76,35 @@ function compileKernelI386(entry, dir) {
   fs.writeFileSync(path.join(dir, "kernel-i386.o"), r.out.object);
 }
 
-/**
- * The link, as build.js's native link() does it with ld/objcopy: a first link with an empty line
- * table gives the address of the backend's code (tsk_code_start), from which its line map becomes
- * the table and the DWARF (dwarf.o: not loaded, so it moves nothing); the second link carries both
- * (the table is the last section of the load image: checked that nothing before it moved). Writes
- * kernel.elf, kernel.bin, lines.bin, dwarf.o. entry: the kernel's entry module (the DWARF unit's name).
- */
+/** jskernel.linkKernel on the build's files, with the DWARF (dwarf.o: not loaded, so it moves
+ *  nothing) made from the first link. Writes kernel.elf, kernel.bin, lines.bin, dwarf.o (and
+ *  lines.asm, lines.o, as the native link leaves them). entry: the kernel's entry module (the DWARF
+ *  unit's name). */
 function jsLink(dir, objects, KERNEL_BASE, entry = "kernel/main.ts") {
-  const { linkFiles } = require("../../toolchain/link/cli");
   const out = (name) => path.join(dir, name);
-  const linesBin = out("lines.bin");
-  const assembleLines = () => {
-    fs.writeFileSync(out("lines.asm"), lines.linesAsm(linesBin));
-    assembleFile(out("lines.asm"), "elf32", out("lines.o"), dir);
-  };
-  const ld = (extra = []) => {
-    try {
-      return linkFiles({ script: path.join(ROOT, "linker/kernel.ld"), scriptName: "linker/kernel.ld", objects: [...objects, out("lines.o"), ...extra],
-        defsyms: { KERNEL_BASE: `0x${KERNEL_BASE.toString(16)}` }, elf: out("kernel.elf"), binary: out("kernel.bin") });
-    } catch (e) {
-      throw new BuildError(`link (JavaScript) failed: ${e.message}`);
-    }
-  };
-  fs.writeFileSync(linesBin, Buffer.alloc(0));
-  assembleLines();
-  const first = ld();
-  const base = first.symbols.get(CODE_START);
-  if (base === undefined) throw new BuildError(`link: no ${CODE_START} in the kernel (is ${rel(out("kernel-i386.o"))} the i386 backend's?)`);
   const map = JSON.parse(fs.readFileSync(out("kernel.lines.json"), "utf8"));
-  const asm = objects.filter((o) => fs.existsSync(`${o}.rows.json`)).map((o) => asmInstructions(o, first.symbols));
-  fs.writeFileSync(linesBin, lines.lineTableFromMap(map, Number(base), asm.flatMap(asmRows)));
-  assembleLines();
-  let dwarf;
-  try {
-    dwarf = kernelDwarfObject({ compDir: ROOT, map, base: Number(base), entry: rel(entry).split(path.sep).join("/"),
-      isGlobal: (name) => first.symbols.has(name), asm, elf: first.elf });
-  } catch (e) {
-    throw new BuildError(`DWARF (JavaScript) for ${rel(out("kernel.elf"))}: ${e.message}`);
-  }
-  fs.writeFileSync(out("dwarf.o"), dwarf);
-  const second = ld([out("dwarf.o")]);
-  if (second.symbols.get("__lines_start") !== first.symbols.get("__lines_start") || second.symbols.get(CODE_START) !== base) {
-    throw new BuildError("the line table moved code: .tsk_lines must stay after .text in linker/kernel.ld");
-  }
+  const dwarf = ({ first, base, asm }) => {
+    let bytes;
+    try {
+      bytes = kernelDwarfObject({ compDir: ROOT, map, base, entry: rel(entry).split(path.sep).join("/"),
+        isGlobal: (name) => first.symbols.has(name), asm, elf: first.elf });
+    } catch (e) {
+      throw new jskernel.JsToolchainError(`DWARF (JavaScript) for ${rel(out("kernel.elf"))}: ${e.message}`);
+    }
+    fs.writeFileSync(out("dwarf.o"), bytes);
+    return [{ name: out("dwarf.o"), bytes }];
+  };
+  const r = asBuildError(() => jskernel.linkKernel({
+    script: fs.readFileSync(path.join(ROOT, "linker/kernel.ld"), "utf8"), scriptName: "linker/kernel.ld",
+    objects: objects.map((o) => ({ name: o, bytes: fs.readFileSync(o), rows: fs.existsSync(`${o}.rows.json`) ? JSON.parse(fs.readFileSync(`${o}.rows.json`, "utf8")) : undefined })),
+    KERNEL_BASE, lineMap: map, linesFile: out("lines.bin"), cwd: ROOT, unloaded: dwarf,
+  }));
+  fs.writeFileSync(out("lines.bin"), r.linesBin);
+  fs.writeFileSync(out("lines.asm"), r.linesAsm);
+  fs.writeFileSync(out("lines.o"), r.linesObject);
+  fs.writeFileSync(`${out("kernel.elf")}.tmp`, r.elf, { mode: 0o755 });
+  fs.renameSync(`${out("kernel.elf")}.tmp`, out("kernel.elf"));
+  writeAtomic(out("kernel.bin"), r.binary);
 }
 
 module.exports = { jsAsm, compileKernelI386, jsLink, toolchainFiles, setErrorClass, assembleFile };

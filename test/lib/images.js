@@ -13,6 +13,13 @@ function kernelImage() {
   return { ...build({ dir: path.join(DIR, "kernel"), log: null }), dir: path.join(DIR, "kernel") };
 }
 
+/** The real kernel built by the JavaScript toolchain (TSK_TOOLCHAIN=js), in the directory
+ *  test/toolchain-js.test.js builds it in: build()'s result with its `dir`. */
+function jsKernelImage() {
+  const dir = path.join(DIR, "js-kernel");
+  return { ...build({ dir, toolchain: "js", log: null }), dir };
+}
+
 /** The in-kernel test image with every suite: buildKtest()'s result. */
 function ktestImage() {
   return buildKtest({ dir: path.join(DIR, "ktest-all"), log: null });
@@ -23,4 +30,4 @@ function ktestOnlyImage(suite, test) {
   return buildKtest({ dir: path.join(DIR, `ktest-${test}`), only: { suite, test }, log: null });
 }
 
-module.exports = { kernelImage, ktestImage, ktestOnlyImage, DIR };
+module.exports = { kernelImage, jsKernelImage, ktestImage, ktestOnlyImage, DIR };

@@ -28,8 +28,9 @@ class Section {
 
   reset() {
     this.size = 0n;
-    this.chunks = []; // Buffers of this pass (progbits only)
-    this.fixups = []; // {pos, size, val, pcrel, end, file, line, signedByte}
+    this.chunks = []; // the bytes of this pass (progbits only): arrays or Buffers, joined by finish()
+    this.placed = []; // this pass's fixups as emitted: {f, pos, len, st}, made into `fixups` by finish()
+    this.fixups = []; // {pos, size, val, pcrel, end, file, line, signedByte}, after the last pass
   }
 }
 
@@ -268,9 +269,12 @@ class Assembler {
       if (bytes.length) throw new AsmError(st.file, st.line, `attempt to initialise memory in nobits section \`${sec.name}'`);
       return;
     }
-    const pos = sec.size;
-    for (const f of fixups) sec.fixups.push({ ...f, pos: pos + BigInt(f.at), end: pos + BigInt(f.end === undefined ? bytes.length : f.end), file: st.file, line: st.line });
-    sec.chunks.push(Buffer.from(bytes));
+    // Only the last pass's fixups are read: each is recorded as one small object of a fixed shape
+    // here (a spread copy per fixup per pass was most of a pass's time) and completed by finish().
+    for (const f of fixups) sec.placed.push({ f, pos: sec.size, len: bytes.length, st });
+    // Kept as given (the encoder's fresh arrays), not copied into a Buffer per instruction: only
+    // the last pass's bytes are ever read, and in the browser's Buffer each copy is a costly object.
+    sec.chunks.push(bytes);
     sec.size += BigInt(bytes.length);
   }
 
@@ -326,9 +330,27 @@ class Assembler {
 
   insn(st, lineStart) {
     const sec = this.current(st);
+    // An instruction whose encoding read no symbol, no `$`/`$$` and not its own address, and warned
+    // nothing, encodes the same in every pass: its first encoding is kept on the statement (most of
+    // a compiler's output: register and stack-slot operands), and later passes only lay it out.
+    const kept = st.encoded;
+    if (kept && kept.bits === this.bits) {
+      this.emit(sec, kept.bytes, kept.fixups, st);
+      return;
+    }
     const here = lineStart || { v: sec.size, base: sec, unknown: false };
     const at = { v: sec.size, base: sec, unknown: false };
-    const { bytes, fixups } = encode(st, { bits: this.bits, here, at, value: (n) => this.value(n, st, here) });
+    let placed = false;
+    const ctx = this.ctx(st, here);
+    const tracked = {
+      symbol: (name) => { placed = true; return ctx.symbol(name); },
+      here: () => { placed = true; return ctx.here(); },
+      start: () => { placed = true; return ctx.start(); },
+    };
+    const warned = this.passWarnings.length;
+    const env = { bits: this.bits, here, get at() { placed = true; return at; }, value: (n) => evaluate(n, tracked) };
+    const { bytes, fixups } = encode(st, env);
+    if (!placed && this.passWarnings.length === warned) st.encoded = { bits: this.bits, bytes, fixups };
     this.emit(sec, bytes, fixups, st);
   }
 
@@ -340,12 +362,26 @@ class Assembler {
       }
     }
     for (const sec of this.sectionOrder) {
-      sec.data = sec.nobits ? null : Buffer.concat(sec.chunks);
+      sec.data = sec.nobits ? null : joinChunks(sec.chunks);
+      sec.fixups = sec.placed.map(({ f, pos, len, st }) => ({ ...f, pos: pos + BigInt(f.at), end: pos + BigInt(f.end === undefined ? len : f.end), file: st.file, line: st.line }));
       for (const f of sec.fixups) {
         if (f.val.unknown) throw new AsmError(f.file, f.line, `symbol \`${f.val.missing}' not defined`);
       }
     }
   }
+}
+
+/** One Buffer of a section's chunks (arrays of byte values or Buffers). */
+function joinChunks(chunks) {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const data = Buffer.alloc(n);
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.length;
+  }
+  return data;
 }
 
 /**

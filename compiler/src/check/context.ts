@@ -8,6 +8,7 @@ import { Loaded, isIntrinsicsModule, isPrelude } from "../front/program";
 import { Fn, Module, Rep, Var } from "../ir/ir";
 import { IntName, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
 import { Backend } from "../backend/backend";
+import { arrayTypeProblem } from "./arrays";
 
 export interface FnInfo {
   decl: ts.FunctionDeclaration;
@@ -118,6 +119,7 @@ export class Context {
         this.diags.error(node, "TSK1002", `${what} has type 'number': choose u8, u16, u32 or i32 (a JavaScript number can hold fractions; the subset's integers cannot)`);
         return undefined;
     }
+    if (arrayTypeProblem(this, node, what)) return undefined;
     if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && !node.typeArguments) {
       const s = this.symbolOf(node.typeName);
       if (s && this.isPreludeSymbol(s)) {

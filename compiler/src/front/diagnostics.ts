@@ -36,6 +36,11 @@ export const RULES = {
   TSK1029: "an external symbol the target cannot give exactly: an entry export or `@extern` named like a libc function or macro, `_start`, `_init`, or taken twice",
   TSK1030: "`tsk run` on a module that does not export function main(): u32",
   TSK1031: "an enum Node cannot see or compute: declared in a .d.ts, a script or a /// <reference> file, or a member computed from another module",
+  TSK1032: "a typed array declared other than as a module-level `const a = new Uint32Array(N)` (or Uint8Array, Uint16Array, Int32Array)",
+  TSK1033: "a typed array's length that is not a constant, or outside 1 element..64 MiB",
+  TSK1034: "an array index not proved in 0..length-1 (by its range, a mask, or a guard such as `if (i >= a.length) return panic(...)`), or not an integer",
+  TSK1035: "a typed array used other than as a[i] or a.length: passed, returned, assigned, compared, a method, a parameter typed as an array",
+  TSK1040: "a typed array of an element type outside the subset (Int8Array, Int16Array, Uint8ClampedArray, Float32Array, Float64Array, BigInt64Array, BigUint64Array)",
 } as const;
 
 export type Code = keyof typeof RULES;

@@ -33,9 +33,9 @@ export const BI_E820_DROPPED_BYTES_HI: u32 = 40;
  *  reserve memory nobody can know about, so stage 2 refuses to load the kernel (and the kernel to
  *  run) when this is not 0. */
 export const BI_E820_DROPPED_OTHER: u32 = 44;
-/** The kernel's sanitised memory map (kernel/mem/e820.ts), RUN_TABLE_MAX runs of two u32s
- *  [first page, end page): an area of the kernel's .bss whose address the entry stub writes here,
- *  so it lies in the kernel image (RAM stage 2 checked) and costs the allocator nothing. */
+/** Unused, reserved: it held the address of the kernel's run table, which is now a typed array of
+ *  kernel/mem/e820.ts (in the kernel's .bss). Kept so no other offset moves (boot/stage2.asm's
+ *  build/boot-info.inc). */
 export const BI_RUN_TABLE: u32 = 48;
 /** The first E820 entry. */
 export const BI_E820_ENTRIES: u32 = 52;

@@ -2,7 +2,7 @@
 // 256 MiB machine, built by tsk and run on the host beside bench/ref/pages.c, the same algorithm
 // written by hand in C. Driven by bench/ref/driver.c; see bench/compiler.js.
 import { store32, load32 } from "../../kernel/arch/cpu";
-import { BOOT_INFO_ADDR, BOOT_INFO_MAGIC, BI_MAGIC, BI_E820_COUNT, BI_E820_DROPPED, BI_E820_ENTRIES, BI_RUN_TABLE, E820_ENTRY_SIZE } from "../../kernel/boot-info";
+import { BOOT_INFO_ADDR, BOOT_INFO_MAGIC, BI_MAGIC, BI_E820_COUNT, BI_E820_DROPPED, BI_E820_ENTRIES, E820_ENTRY_SIZE } from "../../kernel/boot-info";
 import { memInit } from "../../kernel/mem/mem";
 import { tryGetNextPage, freePage, freePageCount, FREE_OK } from "../../kernel/mem/pages";
 
@@ -27,7 +27,6 @@ export function tsSetup(percent: u32): u32 {
   store32(u32(BOOT_INFO_ADDR + BI_MAGIC), BOOT_INFO_MAGIC);
   store32(u32(BOOT_INFO_ADDR + BI_E820_COUNT), 3);
   store32(u32(BOOT_INFO_ADDR + BI_E820_DROPPED), 0);
-  store32(u32(BOOT_INFO_ADDR + BI_RUN_TABLE), 0x100000); // in the kernel image, as its .bss would be
   entry(0, 0, 0x9fc00, 1);
   entry(1, 0x9fc00, 0x400, 2);
   entry(2, 0x100000, u32(MEM_END - 0x100000), 1);

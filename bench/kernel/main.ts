@@ -12,8 +12,8 @@
 // harness.
 import { serialInit, println } from "../../kernel/arch/serial";
 import { peek32 } from "../../kernel/arch/phys";
-import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END, BI_RUN_TABLE } from "../../kernel/boot-info";
-import { e820RunCount } from "../../kernel/mem/e820";
+import { BOOT_INFO_MAGIC, BI_MAGIC, BI_KERNEL_END } from "../../kernel/boot-info";
+import { e820RunCount, e820RunFirst, e820RunEnd } from "../../kernel/mem/e820";
 import { memInit } from "../../kernel/mem/mem";
 import { pagesInit, tryGetNextPage, getNextPage, freePage, freePageCount } from "../../kernel/mem/pages";
 import { zeroPage } from "../../kernel/arch/phys";
@@ -90,12 +90,16 @@ export function tsKernelFirst(): u32 {
 export function tsKernelLast(): u32 {
   return patKernelLast();
 }
-/** Where the boot info keeps the run table's address (kernel/boot-info.ts), and its runs. */
-export function tsRunTableOffset(): u32 {
-  return BI_RUN_TABLE;
-}
+/** The sanitised run table (kernel/mem/e820.ts, a typed array in the kernel's .bss): its runs, for
+ *  the C reference to copy into a table of its own. */
 export function tsRunCount(): u32 {
   return e820RunCount();
+}
+export function tsRunFirst(i: u32): u32 {
+  return e820RunFirst(i);
+}
+export function tsRunEnd(i: u32): u32 {
+  return e820RunEnd(i);
 }
 /** Clear bits of the bitmap, counted by a pass over it (independent of the allocator's counter). */
 export function tsPatCountFree(): u32 {

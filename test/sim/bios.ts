@@ -17,8 +17,6 @@ import {
   BI_KERNEL_START,
   BI_KERNEL_END,
   BI_BOOT_DRIVE,
-  BI_RUN_TABLE,
-  RUN_TABLE_MAX,
   BI_E820_ENTRIES,
   E820_ENTRY_SIZE,
   E820_BASE_LO,
@@ -116,12 +114,6 @@ export function loaderVerdict(entries: E820Entry[]): string | null {
   return other === 0 ? null : `panic: e820: ${other} entries past the loader's limit of ${E820_MAX} are not usable RAM: what they reserve is unknown`;
 }
 
-/** Where the simulated entry stub puts the kernel's run table (kernel/arch/entry.asm puts it in the
- *  image's .bss): the first bytes of the kernel image, which must therefore end at or after
- *  KERNEL_MIN_END. */
-export const RUN_TABLE_ADDR_SIM = KERNEL_BASE;
-export const KERNEL_MIN_END = KERNEL_BASE + RUN_TABLE_MAX * 8;
-
 /** Write a boot info for `entries` at BOOT_INFO_ADDR, as stage 2 and the entry stub would. */
 export function writeBootInfo(m: SimMachine, entries: E820Entry[], opts: BootInfoOptions = {}): void {
   const bi = BOOT_INFO_ADDR;
@@ -137,7 +129,6 @@ export function writeBootInfo(m: SimMachine, entries: E820Entry[], opts: BootInf
   m.poke32(bi + BI_KERNEL_START, KERNEL_BASE);
   m.poke32(bi + BI_KERNEL_END, opts.kernelEnd ?? 0x200000);
   m.poke32(bi + BI_BOOT_DRIVE, 0x80);
-  m.poke32(bi + BI_RUN_TABLE, RUN_TABLE_ADDR_SIM);
   for (let i = 0; i < stored; i++) {
     const e = entries[i];
     const a = bi + BI_E820_ENTRIES + i * E820_ENTRY_SIZE;

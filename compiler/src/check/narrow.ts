@@ -72,8 +72,14 @@ export function factsOf(fs: FnScope, cond: ts.Expression, truth: boolean): Facts
   if (ts.isPrefixUnaryExpression(cond) && cond.operator === ts.SyntaxKind.ExclamationToken) return factsOf(fs, cond.operand, !truth);
   if (!ts.isBinaryExpression(cond)) return none;
   const k = cond.operatorToken.kind;
-  if (k === ts.SyntaxKind.AmpersandAmpersandToken) return truth ? merge(factsOf(fs, cond.left, true), factsOf(fs, cond.right, true)) : none;
-  if (k === ts.SyntaxKind.BarBarToken) return truth ? none : merge(factsOf(fs, cond.left, false), factsOf(fs, cond.right, false));
+  // a && b true: both are; b is read where a held (as it is evaluated, and as condition() lowered
+  // it), so its operands are lowered under a's facts. a || b false: likewise with both false.
+  const both = (want: boolean): Facts => {
+    const fa = factsOf(fs, (cond as ts.BinaryExpression).left, want);
+    return merge(fa, withFacts(fs, fa, [(cond as ts.BinaryExpression).right], () => factsOf(fs, (cond as ts.BinaryExpression).right, want)));
+  };
+  if (k === ts.SyntaxKind.AmpersandAmpersandToken) return truth ? both(true) : none;
+  if (k === ts.SyntaxKind.BarBarToken) return truth ? none : both(false);
   let op = OPS[k];
   if (!op) return none;
   if (!truth) op = NEGATE[op];

@@ -109,7 +109,7 @@ function lowerStatement(fs: FnScope, out: Stmt[], s: ts.Statement): void {
       const alt: Record<number, string> = {
         [K.LabeledStatement]: "labels are not in the subset: use a flag, or move the loops into a function and return",
         [K.ForInStatement]: "for...in is not in the subset: there are no objects; loop over an index with for (let i: u32 = 0; ...)",
-        [K.ForOfStatement]: "for...of is not in the subset: there are no arrays; loop over an index with for (let i: u32 = 0; ...)",
+        [K.ForOfStatement]: "for...of is not in the subset: loop over an index with for (let i: u32 = 0; i < a.length; i++)",
         [K.WithStatement]: "with is not in the subset: name each variable",
         [K.DebuggerStatement]: "debugger is not in the subset: call the breakpoint() intrinsic from the arch layer",
       };

@@ -37,10 +37,8 @@ export const BootInfo = layout(52, 4, {
    *  reserve memory nobody can know about, so stage 2 refuses to load the kernel (and the kernel to
    *  run) when this is not 0. */
   e820DroppedOther: [44, "u32"],
-  /** The kernel's sanitised memory map (kernel/mem/e820.ts), RUN_TABLE_MAX runs of two u32s
-   *  [first page, end page): an area of the kernel's .bss whose address the entry stub writes here,
-   *  so it lies in the kernel image (RAM stage 2 checked) and costs the allocator nothing. */
-  runTable: [48, "u32"],
+  // Offset 48: unused, reserved. It held the address of the kernel's run table, which is now a
+  // typed array of kernel/mem/e820.ts (in the kernel's .bss); kept so that no offset moves.
 });
 /** The E820 entries follow the header. */
 export const BI_E820_ENTRIES: u32 = BootInfo.size;

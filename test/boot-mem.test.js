@@ -54,6 +54,7 @@ describe("boot: memory manager on real QEMU, checked by the oracle", function ()
   this.timeout(600000);
   let tmp;
   let kernelEnd;
+  let symbols;
   const runs = new Map();
 
   before(async function () {
@@ -61,12 +62,21 @@ describe("boot: memory manager on real QEMU, checked by the oracle", function ()
     const { image, dir } = kernelImage();
     const nm = execFileSync("nm", [path.join(ROOT, dir, "kernel.elf")], { encoding: "utf8" });
     kernelEnd = parseInt(/^([0-9a-f]+) \w __kernel_end$/m.exec(nm)[1], 16);
+    symbols = nm;
     const results = await twoAtATime(
       CONFIGS.map(([machine, mem]) => () => boot(image, { machine, mem, cpu: "qemu32", timeout: 120000 })),
     );
     CONFIGS.forEach(([machine, mem], i) => runs.set(`${machine}-${mem}`, results[i]));
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("the run table, e820.ts's module-level Uint32Array, is in the kernel image's .bss (RAM stage 2 checked, kept from the allocator)", () => {
+    const at = (re) => parseInt(re.exec(symbols)[1], 16);
+    // The C backend names it after its module; the i386 backend numbers it.
+    const table = at(/^([0-9a-f]+) b (?:mem_e820_runs|tsk_a\d+_runs)$/m);
+    assert.ok(table >= at(/^([0-9a-f]+) \w __bss_start$/m) && table + 512 * 8 <= at(/^([0-9a-f]+) \w __bss_end$/m), "table inside .bss");
+    assert.ok(table + 512 * 8 <= kernelEnd, "table below the kernel's end");
+  });
 
   for (const [machine, mem] of CONFIGS) {
     it(`${machine} -m ${mem}: pat/mem lines hold for the map, selftest N = free - paging pages, boot: ok`, () => {

@@ -28,7 +28,6 @@ export function tsSetup(percent: u32): u32 {
   bi.magic = BOOT_INFO_MAGIC;
   bi.e820Count = 3;
   bi.e820Dropped = 0;
-  bi.runTable = 0x100000; // in the kernel image, as its .bss would be
   entry(0, 0, 0x9fc00, 1);
   entry(1, 0x9fc00, 0x400, 2);
   entry(2, 0x100000, u32(MEM_END - 0x100000), 1);

@@ -12,7 +12,7 @@
 // harness.
 import { serialInit, println } from "../../kernel/arch/serial";
 import { BOOT_INFO_MAGIC, BootInfo } from "../../kernel/boot-info";
-import { e820RunCount } from "../../kernel/mem/e820";
+import { e820RunCount, e820RunFirst, e820RunEnd } from "../../kernel/mem/e820";
 import { memInit } from "../../kernel/mem/mem";
 import { pagesInit, tryGetNextPage, getNextPage, freePage, freePageCount } from "../../kernel/mem/pages";
 import { zeroPage } from "../../kernel/arch/phys";
@@ -89,12 +89,16 @@ export function tsKernelFirst(): u32 {
 export function tsKernelLast(): u32 {
   return patKernelLast();
 }
-/** Where the boot info keeps the run table's address (kernel/boot-info.ts), and its runs. */
-export function tsRunTableOffset(): u32 {
-  return BootInfo.offsets.runTable;
-}
+/** The sanitised run table (kernel/mem/e820.ts, a typed array in the kernel's .bss): its runs, for
+ *  the C reference to copy into a table of its own. */
 export function tsRunCount(): u32 {
   return e820RunCount();
+}
+export function tsRunFirst(i: u32): u32 {
+  return e820RunFirst(i);
+}
+export function tsRunEnd(i: u32): u32 {
+  return e820RunEnd(i);
 }
 /** Clear bits of the bitmap, counted by a pass over it (independent of the allocator's counter). */
 export function tsPatCountFree(): u32 {

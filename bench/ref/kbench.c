@@ -48,8 +48,9 @@ uint32_t tsKernelFirst(void);
 uint32_t tsKernelLast(void);
 uint32_t tsPatCountFree(void);
 uint32_t tsGetNextPage(void);
-uint32_t tsRunTableOffset(void);
 uint32_t tsRunCount(void);
+uint32_t tsRunFirst(uint32_t i);
+uint32_t tsRunEnd(uint32_t i);
 
 #define HELD_MAX (1u << 18)  /* 1 GiB of pages: enough for 99 % of a 1 GiB machine */
 #define PAIR_BATCHES 61
@@ -289,8 +290,13 @@ void kmain(uint32_t bootInfo) {
   uint32_t free = tsBenchInit(bootInfo);
   uint32_t words = tsPatWords();
   if (words > REF_MAX_WORDS) bench_fail("bitmap larger than the reference's");
-  ref_init(words, tsPatTop(), tsKernelFirst(), tsKernelLast(), tsPatFirst(), tsPatCount(),
-           *(volatile uint32_t *)(bootInfo + tsRunTableOffset()), tsRunCount());
+  uint32_t runs = tsRunCount();
+  if (runs > REF_MAX_RUNS) bench_fail("more runs than the reference's table");
+  for (uint32_t i = 0; i < runs; i++) {
+    ref_runs[2 * i] = tsRunFirst(i);
+    ref_runs[2 * i + 1] = tsRunEnd(i);
+  }
+  ref_init(words, tsPatTop(), tsKernelFirst(), tsKernelLast(), tsPatFirst(), tsPatCount(), runs);
   volatile uint32_t *pat = (volatile uint32_t *)tsPatBase();
   for (uint32_t w = 0; w < words; w++) pristine[w] = pat[w];
   reset_c();

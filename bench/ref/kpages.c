@@ -11,7 +11,8 @@
  *  - free: alignment, range, double free (clear bit), then "not RAM" exactly as pat.ts's patIsRam:
  *    low 1 MiB, the kernel image, the PAT's own pages, then e820.ts's e820PageUsable: the same
  *    binary search over the same sanitised run table (pairs of u32 [first page, end page), sorted,
- *    disjoint) that e820Init built in the kernel's .bss.
+ *    disjoint) that e820Init built (a typed array in the kernel's .bss), copied into a C array of
+ *    the same shape by the harness.
  * The differences are the ones a C programmer would make: plain `uint32_t *` pointers for the
  * bitmap and the run table instead of volatile loads and stores through the arch layer.
  *
@@ -27,19 +28,20 @@ static uint32_t ref_bitmap[REF_MAX_WORDS];
 static uint32_t ref_words, ref_top, ref_cursor, ref_free;
 static uint32_t ref_kernel_first, ref_kernel_last, ref_pat_first, ref_pat_count;
 
-static const uint32_t *ref_runs; /* e820.ts's run table: runs[2i] first page, runs[2i+1] end */
+#define REF_MAX_RUNS 512u /* kernel/boot-info.ts RUN_TABLE_MAX */
+static uint32_t ref_runs[2 * REF_MAX_RUNS]; /* e820.ts's runs: [2i] first page, [2i+1] end */
 static uint32_t ref_run_count;
 
-/* Set up from the geometry patInit chose; the bitmap contents are the harness's to copy. */
+/* Set up from the geometry patInit chose; the bitmap and run table contents are the harness's to
+ * copy. */
 static void ref_init(uint32_t words, uint32_t top, uint32_t kernel_first, uint32_t kernel_last,
-                     uint32_t pat_first, uint32_t pat_count, uint32_t runs, uint32_t run_count) {
+                     uint32_t pat_first, uint32_t pat_count, uint32_t run_count) {
   ref_words = words;
   ref_top = top;
   ref_kernel_first = kernel_first;
   ref_kernel_last = kernel_last;
   ref_pat_first = pat_first;
   ref_pat_count = pat_count;
-  ref_runs = (const uint32_t *)runs;
   ref_run_count = run_count;
 }
 

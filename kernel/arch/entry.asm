@@ -32,7 +32,6 @@ start:
     mov dword [BOOT_INFO_ADDR + BI_KERNEL_END], __kernel_end
     mov dword [BOOT_INFO_ADDR + BI_LINE_TABLE], __lines_start   ; for fault reports (fault.ts)
     mov dword [BOOT_INFO_ADDR + BI_STACK_TOP], stack_top        ; bounds the stack walk
-    mov dword [BOOT_INFO_ADDR + BI_RUN_TABLE], run_table        ; the sanitised map (mem/e820.ts)
     mov al, 0xff                    ; mask every IRQ on both 8259 PICs: the kernel runs with
     out 0xa1, al                    ; interrupts off, and the BIOS's mapping would deliver the
     out 0x21, al                    ; timer on vector 8, where it would pass for a double fault
@@ -154,8 +153,6 @@ memcmp:                             ; int memcmp(const void *a, const void *b, s
 
 section .bss
 align 16
-run_table:                          ; kernel/mem/e820.ts writes the sanitised map here, once
-    resb RUN_TABLE_MAX * 8
 stack_bottom:
     resb STACK_SIZE
 stack_top:

@@ -19,8 +19,8 @@
 //                 [0x3000000 usable 0x5000000)       (overlaps the entry above: still usable)
 //                           [0x4000800 reserved 0x4001000)   (not page-aligned)
 //     [0xfffc0000 reserved 0x100000000)
-//   sanitised run table in the kernel's .bss (page numbers, [first, end), sorted, disjoint,
-//   non-adjacent):
+//   sanitised run table, a typed array in the kernel's .bss (page numbers, [first, end), sorted,
+//   disjoint, non-adjacent):
 //     run 0: [0x0,    0x9f)      <- page 0x9f (0x9f000-0x9ffff) is only partly usable: out
 //     run 1: [0x100,  0x4000)    <- page 0x4000 touches the reserved 0x4000800: out
 //     run 2: [0x4001, 0x8000)
@@ -31,12 +31,12 @@
 // the amount of memory. Rounding per entry means two adjacent usable entries that split a page leave
 // that page out (test/oracle/memreport.js, the referee, does the same).
 //
-// Where the table lives: the subset has no arrays, so it needs memory outside any module: a
-// RUN_TABLE_MAX * 8-byte area of the kernel's .bss (kernel/arch/entry.asm), whose address the entry
-// stub leaves in the boot info (BI_RUN_TABLE). It is inside the kernel image, which stage 2 checked
-// is RAM, the PAT already excludes and paging maps; unlike pages taken from the allocator or placed
-// after the PAT it changes none of the `mem:` figures, and unlike a fixed low address it never
-// writes a page the map may reserve. At most E820_MAX runs come out of E820_MAX entries.
+// Where the table lives: `runs`, a module-level Uint32Array of RUN_TABLE_MAX pairs, which the
+// compiler places in the kernel's .bss (in Node, an ordinary typed array). It is inside the kernel
+// image, which stage 2 checked is RAM, the PAT already excludes and paging maps; unlike pages taken
+// from the allocator or placed after the PAT it changes none of the `mem:` figures, and unlike a
+// fixed low address it never writes a page the map may reserve. At most E820_MAX runs come out of
+// E820_MAX entries. Every index is proved below runs.length by a guard (docs/subset.md).
 //
 // Dropped entries (architecture.md §3): stage 2 counts the entries past E820_MAX by kind. Usable
 // ones only cost memory and are said; any other one below 4 GiB might reserve memory a kept entry
@@ -55,11 +55,10 @@ import { BOOT_INFO_MAGIC, BootInfo, BI_E820_ENTRIES, E820Entry, E820_MAX, RUN_TA
 export const PAGE_LIMIT: u32 = 0x100000;
 
 const TYPE_USABLE: u32 = 1;
-/** A run is two u32s: its first page and its end page (exclusive). */
-const RUN_BYTES: u32 = 8;
 
-// This module's only state: where the run table is and how many runs it holds.
-let table: u32 = 0;
+// This module's only state: the run table, run i being runs[2i] (its first page) and runs[2i + 1]
+// (its end page, exclusive), and how many runs it holds.
+const runs = new Uint32Array(RUN_TABLE_MAX * 2);
 let runCount: u32 = 0;
 
 // ---- one raw entry, read through an E820Entry view (only during e820Init) ----
@@ -251,10 +250,6 @@ function printDropped(bi: View<typeof BootInfo>, dropped: u32): void {
 
 // ---- the table ----
 
-function runAddr(i: u32): u32 {
-  return u32(table + i * RUN_BYTES);
-}
-
 /** Sweep the raw entries and write the sanitised runs to the table (see the header). */
 function buildTable(entries: u32, count: u32): void {
   runCount = 0;
@@ -262,15 +257,18 @@ function buildTable(entries: u32, count: u32): void {
   while (q < PAGE_LIMIT) {
     const b: u32 = nextBoundary(entries, count, q);
     if (usableAt(entries, count, q)) {
-      if (runCount !== 0 && peek32(u32(runAddr(u32(runCount - 1)) + 4)) === q) {
-        poke32(u32(runAddr(u32(runCount - 1)) + 4), b); // adjacent segment: the same run
+      const n: u32 = runCount;
+      // runs[2n - 1] is the last run's end. (n never exceeds RUN_TABLE_MAX; saying so proves the
+      // index in range.)
+      if (n > 0 && n <= RUN_TABLE_MAX && runs[n * 2 - 1] === q) {
+        runs[n * 2 - 1] = b; // adjacent segment: the same run
       } else {
-        if (runCount === RUN_TABLE_MAX) {
+        if (n >= RUN_TABLE_MAX) {
           panic("e820: more usable runs than the run table holds");
         }
-        poke32(runAddr(runCount), q);
-        poke32(u32(runAddr(runCount) + 4), b);
-        runCount = u32(runCount + 1);
+        runs[n * 2] = q;
+        runs[n * 2 + 1] = b;
+        runCount = u32(n + 1);
       }
     }
     q = b;
@@ -290,7 +288,6 @@ export function e820Init(bootInfo: u32): void {
     refuseDropped(other);
   }
   const entries: u32 = u32(bootInfo + BI_E820_ENTRIES);
-  table = bi.runTable;
   runCount = 0;
   let count: u32 = bi.e820Count;
   if (count > E820_MAX) {
@@ -329,12 +326,14 @@ export function e820RunCount(): u32 {
 
 /** Run i's first page (i < e820RunCount(); runs are sorted, disjoint and non-adjacent). */
 export function e820RunFirst(i: u32): u32 {
-  return peek32(runAddr(i));
+  if (i >= runCount || i >= RUN_TABLE_MAX) return panic("e820: no such run");
+  return runs[i * 2];
 }
 
 /** Run i's end page, exclusive. */
 export function e820RunEnd(i: u32): u32 {
-  return peek32(u32(runAddr(i) + 4));
+  if (i >= runCount || i >= RUN_TABLE_MAX) return panic("e820: no such run");
+  return runs[i * 2 + 1];
 }
 
 /** True when page `page` is usable RAM by the sanitised map: a binary search over the runs,
@@ -344,11 +343,13 @@ export function e820PageUsable(page: u32): boolean {
   let hi: u32 = runCount;
   while (lo < hi) {
     const mid: u32 = u32(lo + hi) >>> 1;
-    if (peek32(u32(table + mid * RUN_BYTES + 4)) <= page) {
+    // mid < hi <= runCount <= RUN_TABLE_MAX: the guard never fires, and proves the index.
+    if (mid >= RUN_TABLE_MAX) return panic("e820: run index out of range");
+    if (runs[mid * 2 + 1] <= page) {
       lo = u32(mid + 1);
     } else {
       hi = mid;
     }
   }
-  return lo < runCount && peek32(u32(table + lo * RUN_BYTES)) <= page;
+  return lo < runCount && lo < RUN_TABLE_MAX && runs[lo * 2] <= page;
 }

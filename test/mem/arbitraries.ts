@@ -39,7 +39,7 @@ const oddEntry: fc.Arbitrary<E820Entry> = fc.oneof(
 );
 
 export const mapArb = fc.array(fc.oneof({ arbitrary: smallEntry, weight: 10 }, { arbitrary: oddEntry, weight: 1 }), { maxLength: 12 });
-/** A kernel image's end: at least one page (its .bss holds the run table, kernel/arch/entry.asm). */
+/** A kernel image's end: at least one page (its .bss holds the kernel's static arrays and stack). */
 export const kernelEndArb = fc.integer({ min: 0x101000, max: 0x300000 });
 
 

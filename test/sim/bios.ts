@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import type { SimMachine } from "./machine";
 import { parseJsonStrict } from "./json";
-import { BOOT_INFO_ADDR, BOOT_INFO_MAGIC, BootInfo, E820Entry as E820EntryLayout, RUN_TABLE_MAX, BI_E820_ENTRIES, E820_ENTRY_SIZE, E820_MAX, KERNEL_BASE } from "../../kernel/boot-info";
+import { BOOT_INFO_ADDR, BOOT_INFO_MAGIC, BootInfo, E820Entry as E820EntryLayout, BI_E820_ENTRIES, E820_ENTRY_SIZE, E820_MAX, KERNEL_BASE } from "../../kernel/boot-info";
 
 /** Field offsets of the boot info and of an E820 entry (the layouts of kernel/boot-info.ts). */
 const BI = BootInfo.offsets;
@@ -95,12 +95,6 @@ export function loaderVerdict(entries: E820Entry[]): string | null {
   return other === 0 ? null : `panic: e820: ${other} entries past the loader's limit of ${E820_MAX} are not usable RAM: what they reserve is unknown`;
 }
 
-/** Where the simulated entry stub puts the kernel's run table (kernel/arch/entry.asm puts it in the
- *  image's .bss): the first bytes of the kernel image, which must therefore end at or after
- *  KERNEL_MIN_END. */
-export const RUN_TABLE_ADDR_SIM = KERNEL_BASE;
-export const KERNEL_MIN_END = KERNEL_BASE + RUN_TABLE_MAX * 8;
-
 /** Write a boot info for `entries` at BOOT_INFO_ADDR, as stage 2 and the entry stub would. */
 export function writeBootInfo(m: SimMachine, entries: E820Entry[], opts: BootInfoOptions = {}): void {
   const bi = BOOT_INFO_ADDR;
@@ -116,7 +110,6 @@ export function writeBootInfo(m: SimMachine, entries: E820Entry[], opts: BootInf
   m.poke32(bi + BI.kernelStart, KERNEL_BASE);
   m.poke32(bi + BI.kernelEnd, opts.kernelEnd ?? 0x200000);
   m.poke32(bi + BI.bootDrive, 0x80);
-  m.poke32(bi + BI.runTable, RUN_TABLE_ADDR_SIM);
   for (let i = 0; i < stored; i++) {
     const e = entries[i];
     const a = bi + BI_E820_ENTRIES + i * E820_ENTRY_SIZE;

@@ -2,7 +2,7 @@
 // `npm run simulate` and the mem tests share. Kernel modules keep their state in module variables;
 // memInit re-initialises all of it, so one process can run any number of maps.
 import { SimMachine, MachineExit, installMachine } from "./machine";
-import { E820Entry, writeBootInfo, BootInfoOptions, usableRanges, KERNEL_MIN_END, RUN_TABLE_ADDR_SIM } from "./bios";
+import { E820Entry, writeBootInfo, BootInfoOptions, usableRanges } from "./bios";
 import { BOOT_INFO_ADDR, KERNEL_BASE } from "../../kernel/boot-info";
 import { serialInit } from "../../kernel/arch/serial";
 import { memInit } from "../../kernel/mem/mem";
@@ -31,9 +31,6 @@ export interface SimResult {
 /** Boot the memory manager on `entries`: memInit (and with allocAll paging + self-test). */
 export function simulate(entries: E820Entry[], opts: SimOptions = {}): SimResult {
   const kernelEnd = opts.kernelEnd ?? 0x200000;
-  if (kernelEnd < KERNEL_MIN_END) {
-    throw new Error(`the kernel image must end at or after 0x${KERNEL_MIN_END.toString(16)} (its .bss holds the run table), got 0x${kernelEnd.toString(16)}`);
-  }
   const machine = new SimMachine();
   writeBootInfo(machine, entries, { ...opts, kernelEnd });
   if (opts.onSerial) machine.onSerial = opts.onSerial;
@@ -43,8 +40,6 @@ export function simulate(entries: E820Entry[], opts: SimOptions = {}): SimResult
     const ranges: Array<[number, number]> = usableRanges(entries)
       .map(([a, b]): [number, number] => [Math.max(a, kernelLastPage), b])
       .filter(([a, b]) => b > a);
-    // The run table, in the kernel image's .bss (where the simulated entry stub put it).
-    ranges.unshift([RUN_TABLE_ADDR_SIM >>> 12, (RUN_TABLE_ADDR_SIM >>> 12) + 1]);
     machine.restrictWrites(ranges);
   }
   let exit: MachineExit | null = null;

@@ -11,6 +11,7 @@ import { FnScope, IntVal, lowerExpr, condition, flow, lowerExprCached } from "./
 import { bitOperand } from "./arith";
 import { charCodeAt, stringLiteral } from "./strings";
 import { layoutCall, misuse } from "./layouts";
+import { arrayMethod, arrayOf } from "./arrays";
 
 export function call(fs: FnScope, e: ts.CallExpression): Val {
   const { cx } = fs;
@@ -22,6 +23,8 @@ export function call(fs: FnScope, e: ts.CallExpression): Val {
       const ms = cx.symbolOf(callee.expression);
       if (ms && cx.declFile(ms)?.isDeclarationFile) return imul(fs, e);
     }
+    const arr = arrayOf(cx, callee.expression);
+    if (arr) return arrayMethod(fs, callee, arr);
     if (callee.name.text === "charCodeAt") return charCodeAt(fs, e, callee);
     const s = cx.symbolOf(callee.expression);
     if (s && s.flags & ts.SymbolFlags.ValueModule) return callSymbol(fs, e, cx.symbolOf(callee.name), callee.name.text);

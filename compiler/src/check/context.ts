@@ -9,6 +9,7 @@ import { Fn, Module, Rep, Var } from "../ir/ir";
 import { IntName, LayoutDesc, Range, Ty, INT_RANGES, U32, I32, within } from "./types";
 import { Backend } from "../backend/backend";
 import { viewTypeOf } from "./layouts";
+import { arrayTypeProblem } from "./arrays";
 
 export interface FnInfo {
   decl: ts.FunctionDeclaration;
@@ -123,6 +124,7 @@ export class Context {
     }
     const view = viewTypeOf(this, node, what);
     if (view !== undefined) return view || undefined;
+    if (arrayTypeProblem(this, node, what)) return undefined;
     if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && !node.typeArguments) {
       const s = this.symbolOf(node.typeName);
       if (s && this.isPreludeSymbol(s)) {

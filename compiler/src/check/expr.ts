@@ -5,13 +5,15 @@
 // docs/subset.md). The other families: calls.ts, arith.ts, strings.ts.
 import * as ts from "typescript";
 import { Context, FnInfo, intNameOf, repOfTy } from "./context";
-import { Ty, INT_RANGES, neg, asInt32, isExact, show, union, describe } from "./types";
+import { Range, Ty, INT_RANGES, neg, asInt32, isExact, show, union, describe } from "./types";
 import { ERROR, Val, constInt, fits32, fitsType, toIntType, u32Of } from "./values";
 import { Expr, Temp, repOf } from "../ir/ir";
 import { describeNode } from "./syntax";
 import { call } from "./calls";
 import { binary, needInt, bitOperand } from "./arith";
 import { flowView, layoutAsValue, layoutProperty, misuse } from "./layouts";
+import { arrayAsValue, arrayOf, arrayProperty, elementRead, newExpression } from "./arrays";
+import { guarded, narrowed } from "./narrow";
 
 /** Per-function lowering state shared by expressions and statements. */
 export interface FnScope {
@@ -19,6 +21,8 @@ export interface FnScope {
   fn: FnInfo | undefined;
   /** The function's temporaries (ids unique in the function). */
   temps: Temp[];
+  /** Locals whose range a guard narrows here (narrow.ts). */
+  narrow?: Map<ts.Symbol, Range>;
 }
 
 export const BOOL = (v: boolean): Expr => ({ k: "bool", v });
@@ -62,12 +66,14 @@ export function lowerExpr(fs: FnScope, e: ts.Expression): Val {
     case ts.SyntaxKind.FunctionExpression:
       cx.diags.error(e, "TSK1007", "functions as values are not in the subset: declare a module-level function and call it");
       return ERROR;
+    case ts.SyntaxKind.ElementAccessExpression:
+      return elementRead(fs, e as ts.ElementAccessExpression);
+    case ts.SyntaxKind.NewExpression:
+      return newExpression(fs, e as ts.NewExpression);
     case ts.SyntaxKind.ObjectLiteralExpression:
     case ts.SyntaxKind.ArrayLiteralExpression:
-    case ts.SyntaxKind.NewExpression:
     case ts.SyntaxKind.ThisKeyword:
     case ts.SyntaxKind.ClassExpression:
-    case ts.SyntaxKind.ElementAccessExpression:
     case ts.SyntaxKind.SuperKeyword:
       cx.diags.error(e, "TSK1008", "objects, arrays and classes are not in the subset: keep data in memory through the arch/ layer, or in module-level variables");
       return ERROR;
@@ -121,6 +127,8 @@ export function identifier(fs: FnScope, e: ts.Identifier): Val {
   }
   const s = cx.symbolOf(e);
   if (!s) return ERROR; // tsc has reported it
+  const arr = arrayOf(cx, e);
+  if (arr) return arrayAsValue(cx, e, arr);
   const v = cx.vars.get(s);
   if (v && !inItsCaseClause(cx, s, e)) return ERROR;
   if (v) {
@@ -134,7 +142,7 @@ export function identifier(fs: FnScope, e: ts.Identifier): Val {
     if (v.value !== undefined) return { ...constInt(v.value), en: v.ty.k === "enum" ? v.ty.id : undefined };
     const ct = intNameOf(v.ty);
     if (!ct) return ERROR;
-    const range = v.range ?? (v.ty.k === "enum" ? v.ty.range : INT_RANGES[ct]);
+    const range = narrowed(fs, s) ?? v.range ?? (v.ty.k === "enum" ? v.ty.range : INT_RANGES[ct]);
     return { k: "int", ir: ref, ct, range, effects: false, stable: !v.global, en: v.ty.k === "enum" ? v.ty.id : undefined };
   }
   if (cx.fns.has(s) || cx.isIntrinsicSymbol(s) || cx.isPreludeSymbol(s)) {
@@ -170,6 +178,8 @@ export function propertyAccess(fs: FnScope, e: ts.PropertyAccessExpression): Val
   }
   const lp = layoutProperty(fs, e);
   if (lp) return lp;
+  const arr = arrayOf(cx, e.expression);
+  if (arr) return arrayProperty(fs, e, arr);
   if (e.name.text === "length") {
     const obj = lowerExpr(fs, e.expression);
     if (obj.k === "string") return { k: "int", ir: { k: "strlen", s: obj.ir }, ct: "u32", range: { lo: 0n, hi: 0x3fffffffn }, effects: false, stable: true };
@@ -228,7 +238,8 @@ export function flow(fs: FnScope, v: Val, ty: Ty, node: ts.Node, what: string, f
 
 export function logical(fs: FnScope, e: ts.BinaryExpression, op: "&&" | "||"): Val {
   const a = condition(fs, e.left);
-  const b = condition(fs, e.right);
+  // The right operand runs only when the left one is true (&&) or false (||): it is guarded.
+  const b = guarded(fs, e.left, op === "&&", [e.right], () => condition(fs, e.right));
   if (a === undefined || b === undefined) return ERROR;
   const ta = lowerExprCached.get(e.left)!;
   const tb = lowerExprCached.get(e.right)!;
@@ -312,8 +323,8 @@ export function prefix(fs: FnScope, e: ts.PrefixUnaryExpression): Val {
 
 export function conditional(fs: FnScope, e: ts.ConditionalExpression): Val {
   const c = condition(fs, e.condition);
-  let a = lowerExpr(fs, e.whenTrue);
-  let b = lowerExpr(fs, e.whenFalse);
+  let a = guarded(fs, e.condition, true, [e.whenTrue], () => lowerExpr(fs, e.whenTrue));
+  let b = guarded(fs, e.condition, false, [e.whenFalse], () => lowerExpr(fs, e.whenFalse));
   if (c === undefined || a.k === "error" || b.k === "error") return ERROR;
   const cv = lowerExprCached.get(e.condition)!;
   // A branch that never returns (panic) takes the other branch's kind.

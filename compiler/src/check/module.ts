@@ -17,6 +17,7 @@ import { Backend } from "../backend/backend";
 import { checkModuleNames } from "./names";
 import { describeNode } from "./syntax";
 import { declareLayout, isLayoutCall, registerLayouts } from "./layouts";
+import { declareArray, isArrayDeclaration, programArrays, rejectArray } from "./arrays";
 
 export interface CheckOptions {
   /** The entry's `export function main(): u32` starts a host program (tsk run): it is the
@@ -52,6 +53,7 @@ export function checkModules(loaded: Loaded, diags: Diagnostics, backend: Backen
     entry: cx.module(entry),
     modules: loaded.modules.map((m) => cx.module(m)),
     globals,
+    arrays: programArrays(cx),
     fns: [...cx.fns.values()].map((f) => f.ir),
   };
   if (opts.hostMain) {
@@ -325,6 +327,11 @@ function moduleVariables(cx: Context, st: ts.VariableStatement): Global[] {
     }
     let v: Val;
     try {
+      if (isArrayDeclaration(cx, d)) {
+        if (initializedInOrder(cx, st, d.initializer)) declareArray(fs, d as Parameters<typeof declareArray>[1], isConst);
+        else rejectArray(cx, d);
+        continue;
+      }
       if (!initializedInOrder(cx, st, d.initializer)) {
         declared();
         continue;

@@ -10,15 +10,21 @@ import { exactOf } from "./values";
 import { Expr, Loc, Simple, Stmt, Var } from "../ir/ir";
 import { describeNode } from "./syntax";
 import { fieldAssignment, fieldStep } from "./layouts";
+import { afterGuard, guarded, narrowed, withFacts } from "./narrow";
+import { elementStore } from "./arrays";
 
 export function locOf(node: ts.Node): Loc {
   const sf = node.getSourceFile();
   return { file: sf.fileName, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 };
 }
 
-export function lowerBlock(fs: FnScope, stmts: readonly ts.Statement[]): Stmt[] {
-  const out: Stmt[] = [];
-  for (const s of stmts) lowerStmt(fs, out, s);
+export function lowerBlock(fs: FnScope, stmts: readonly ts.Statement[], from = 0, out: Stmt[] = []): Stmt[] {
+  for (let i = from; i < stmts.length; i++) {
+    lowerStmt(fs, out, stmts[i]);
+    // After `if (guard) return ...;` the rest of the block knows the guard failed (narrow.ts).
+    const g = i + 1 < stmts.length ? afterGuard(fs, stmts[i]) : undefined;
+    if (g?.facts.size) return withFacts(fs, g.facts, [...stmts.slice(i + 1), ...g.through], () => lowerBlock(fs, stmts, i + 1, out));
+  }
   return out;
 }
 
@@ -51,15 +57,15 @@ function lowerStatement(fs: FnScope, out: Stmt[], s: ts.Statement): void {
     case K.IfStatement: {
       const st = s as ts.IfStatement;
       const c = condition(fs, st.expression);
-      const then = body(fs, st.thenStatement);
-      const els = st.elseStatement ? body(fs, st.elseStatement) : undefined;
+      const then = guarded(fs, st.expression, true, [st.thenStatement], () => body(fs, st.thenStatement));
+      const els = st.elseStatement ? guarded(fs, st.expression, false, [st.elseStatement], () => body(fs, st.elseStatement!)) : undefined;
       if (c) out.push({ k: "if", c, then, else: els, loc: locOf(st) });
       return;
     }
     case K.WhileStatement: {
       const st = s as ts.WhileStatement;
       const c = condition(fs, st.expression);
-      const b = body(fs, st.statement);
+      const b = guarded(fs, st.expression, true, [st.statement], () => body(fs, st.statement));
       if (c) out.push({ k: "while", c, body: b, loc: locOf(st) });
       return;
     }
@@ -104,7 +110,7 @@ function lowerStatement(fs: FnScope, out: Stmt[], s: ts.Statement): void {
       const alt: Record<number, string> = {
         [K.LabeledStatement]: "labels are not in the subset: use a flag, or move the loops into a function and return",
         [K.ForInStatement]: "for...in is not in the subset: there are no objects; loop over an index with for (let i: u32 = 0; ...)",
-        [K.ForOfStatement]: "for...of is not in the subset: there are no arrays; loop over an index with for (let i: u32 = 0; ...)",
+        [K.ForOfStatement]: "for...of is not in the subset: loop over an index with for (let i: u32 = 0; i < a.length; i++)",
         [K.WithStatement]: "with is not in the subset: name each variable",
         [K.DebuggerStatement]: "debugger is not in the subset: call the breakpoint() intrinsic from the arch layer",
       };
@@ -187,10 +193,15 @@ function effect(fs: FnScope, e: ts.Expression, loc: Loc): Simple | undefined {
   if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && (e.operator === K.PlusPlusToken || e.operator === K.MinusMinusToken)) {
     const stored = fieldStep(fs, e, loc);
     if (stored !== undefined) return stored ?? undefined;
+    if (ts.isElementAccessExpression(e.operand)) {
+      return elementStore(fs, e.operand, e.operator === K.PlusPlusToken ? K.PlusToken : K.MinusToken, undefined, e, loc);
+    }
     const target = targetOf(fs, e.operand);
     if (!target) return undefined;
     const op = e.operator === K.PlusPlusToken ? "+" : "-";
-    const r = target.range;
+    // What a guard proved about the value before the step (a for loop's condition: narrow.ts).
+    const s = ts.isIdentifier(e.operand) ? cx.symbolOf(e.operand) : undefined;
+    const r = (s && narrowed(fs, s)) ?? target.range;
     const next = op === "+" ? { lo: r.lo + 1n, hi: r.hi + 1n } : { lo: r.lo - 1n, hi: r.hi - 1n };
     if (!within(next, target.range)) {
       const n = e.operand.getText();
@@ -231,6 +242,14 @@ function assignment(fs: FnScope, e: ts.BinaryExpression, loc: Loc): Simple | und
   if (op === K.EqualsToken || compoundOperator(op) !== undefined) {
     const stored = fieldAssignment(fs, e, op === K.EqualsToken ? undefined : compoundOperator(op), loc);
     if (stored !== undefined) return stored ?? undefined;
+  }
+  if (ts.isElementAccessExpression(e.left)) {
+    const binop = op === K.EqualsToken ? undefined : compoundOperator(op);
+    if (op !== K.EqualsToken && binop === undefined) {
+      cx.diags.error(e.operatorToken, "TSK1001", `'${e.operatorToken.getText()}' is not in the subset: write ${e.left.getText()} = ... with the subset's operators`);
+      return undefined;
+    }
+    return elementStore(fs, e.left, binop, e.right, e, loc);
   }
   const target = targetOf(fs, e.left);
   if (!target) return undefined;
@@ -298,10 +317,14 @@ function forLoop(fs: FnScope, out: Stmt[], st: ts.ForStatement): void {
   }
   let step: Simple | undefined;
   if (st.incrementor) {
-    step = effect(fs, st.incrementor, loc);
+    // The step runs after the body, so the condition still holds there for a variable the body
+    // does not assign: `i++` in `for (...; i < a.length; i++)` cannot leave u32.
+    const incrementor = st.incrementor;
+    step = st.condition ? guarded(fs, st.condition, true, [st.statement], () => effect(fs, incrementor, loc)) : effect(fs, incrementor, loc);
     if (!step) ok = false;
   }
-  const b = body(fs, st.statement);
+  // The condition guards the body (the step may assign the variable; the body may not).
+  const b = st.condition ? guarded(fs, st.condition, true, [st.statement], () => body(fs, st.statement)) : body(fs, st.statement);
   if (ok) out.push({ k: "for", init, c, step, body: b, loc });
 }
 

@@ -51,6 +51,16 @@ export interface Fn {
   temps: Temp[];
 }
 
+/** A module-level typed array (`const a = new Uint32Array(N)`): `length` elements of `elem`,
+ *  zero at start (natively a static array in .bss). */
+export interface ArrayObj {
+  name: string;
+  module: Module;
+  elem: "u8" | "u16" | "u32" | "i32";
+  length: number;
+  loc: Loc;
+}
+
 export interface Global {
   v: Var;
   init: Const;
@@ -86,6 +96,8 @@ export type Expr =
   | { k: "intrinsic"; name: string; args: Expr[]; rep: Rep }
   | { k: "runtime"; op: RuntimeOp; args: Expr[] }
   | { k: "strlen"; s: Expr }
+  /** arr[i]: `i` is a u32 the checker proved below arr.length (backends emit no check). */
+  | { k: "index"; arr: ArrayObj; i: Expr }
   /** Evaluate each temporary's value in order, then `body`. */
   | { k: "seq"; temps: { t: Temp; x: Expr }[]; body: Expr }
   /** A call that never returns standing for a value of `rep` (`return panic("...")`). */
@@ -96,7 +108,10 @@ export type Simple =
   | { k: "decl"; v: Var; init: Expr; constant: boolean; loc: Loc }
   | { k: "assign"; v: Var; x: Expr; loc: Loc }
   | { k: "step"; v: Var; op: "+" | "-"; loc: Loc }
-  | { k: "expr"; x: Expr; loc: Loc };
+  | { k: "expr"; x: Expr; loc: Loc }
+  /** arr[i] = x: evaluate `pre` (temporaries, in order), then `i`, then `x` (already in arr.elem);
+   *  `i` is a constant, a local or a temporary (nothing `x` can change), proved below arr.length. */
+  | { k: "store"; arr: ArrayObj; pre: { t: Temp; x: Expr }[]; i: Expr; x: Expr; loc: Loc };
 
 export type Stmt =
   | Simple
@@ -117,6 +132,8 @@ export interface Program {
   entry: Module;
   modules: Module[];
   globals: Global[];
+  /** Module-level typed arrays. */
+  arrays: ArrayObj[];
   fns: Fn[];
   /** For `tsk run`: the function whose u32 result the host program prints. */
   hostMain?: Fn;
@@ -154,6 +171,8 @@ export function repOf(e: Expr): Rep {
       return "u32";
     case "strlen":
       return "u32";
+    case "index":
+      return e.arr.elem;
     case "seq":
       return repOf(e.body);
   }

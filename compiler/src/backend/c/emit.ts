@@ -105,6 +105,8 @@ export class CPrinter {
         return { text: `${RUNTIME_C[e.op]}(${this.args(e.args)})`, prec: PRIMARY };
       case "strlen":
         return { text: `${this.expr(e.s, PRIMARY)}.len`, prec: PRIMARY };
+      case "index":
+        return { text: `${this.names.name(e.arr)}[${this.expr(e.i)}]`, prec: PRIMARY };
       case "seq": {
         // C leaves operand order unspecified; the comma operator sequences the temporaries.
         const parts = e.temps.map(({ t, x }) => `${tempName(t)} = ${this.expr(x, ASSIGN)}`);
@@ -139,6 +141,12 @@ export class CPrinter {
         if (isVoid(s.x)) return p.text;
         return `(void)${p.prec < UNARY ? `(${p.text})` : p.text}`;
       }
+      case "store": {
+        // The temporaries first (the comma operator sequences them), then the store; the index
+        // is a constant, a local or a temporary, which nothing in the value changes.
+        const pre = s.pre.map(({ t, x }) => `${tempName(t)} = ${this.expr(x, ASSIGN)}, `).join("");
+        return `${pre}${this.names.name(s.arr)}[${this.expr(s.i)}] = ${this.expr(s.x, ASSIGN)}`;
+      }
     }
   }
 
@@ -153,6 +161,7 @@ export class CPrinter {
       case "assign":
       case "step":
       case "expr":
+      case "store":
         out.push(this.line(s.loc), `${pad}${this.simple(s)};`);
         return;
       case "block":
@@ -265,6 +274,10 @@ export function emitC(p: Program, mode: Mode, cwd: string): string {
   for (const g of p.globals) {
     const init = g.init.k === "bool" ? (g.init.v ? "true" : "false") : constant(g.init).text;
     globals.push(pr.line(g.loc), `static ${g.constant ? "const " : ""}${cType(g.v.rep)} ${names.name(g.v)} = ${init};`);
+  }
+  for (const a of p.arrays) {
+    // Zero at start, in .bss, as JavaScript's new Uint32Array(N) is.
+    globals.push(pr.line(a.loc), `static ${cType(a.elem)} ${names.name(a)}[${a.length}];`);
   }
   const protos = p.fns.map((f) => `${pr.signature(f)};`);
   const bodies = p.fns.map((f) => pr.fn(f));

@@ -1,6 +1,6 @@
 // The C backend's names: which names C, its headers, gcc and the linker already mean, and the C
 // name of every function, global and local (module-prefixed, never shadowing one another).
-import { Fn, Program, Stmt, Var, Simple } from "../../ir/ir";
+import { ArrayObj, Fn, Program, Stmt, Var, Simple } from "../../ir/ir";
 
 // C library names a host build can see (glibc's stdio.h, stdlib.h, string.h, sys/mman.h, as
 // included by compiler/runtime/tsk_runtime.h for tsk run) and gcc's predefined lowercase macros:
@@ -313,10 +313,11 @@ export class CNames {
     for (const fn of p.fns) if (fn.linkage.k === "external") this.take(fn, fn.linkage.name);
     for (const fn of p.fns) if (fn.linkage.k === "internal") this.take(fn, this.internal(fn.module.path, fn.name));
     for (const g of p.globals) this.take(g.v, this.internal(g.v.module!.path, g.v.name));
+    for (const a of p.arrays) this.take(a, this.internal(a.module.path, a.name));
     for (const fn of p.fns) this.locals(fn);
   }
 
-  name(x: Fn | Var): string {
+  name(x: Fn | Var | ArrayObj): string {
     const n = this.of.get(x);
     if (n === undefined) throw new Error(`tsk: internal error: no C name for '${x.name}'`);
     return n;

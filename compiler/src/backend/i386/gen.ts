@@ -6,7 +6,7 @@
 // are clobbered (ebx and edi are saved around the few sequences that need them). Before each
 // statement a local label marks where its .ts line starts: the line map (lines.ts) reads them back.
 import * as path from "path";
-import { Expr, Fn, Loc, Program, Rep, repOf, Simple, Stmt, Temp, Var } from "../../ir/ir";
+import { ArrayObj, Expr, Fn, Loc, Program, Rep, repOf, Simple, Stmt, Temp, Var } from "../../ir/ir";
 
 export type Mode = "kernel" | "host";
 
@@ -42,7 +42,16 @@ function slotBytes(rep: Rep): number {
 interface Names {
   fn(f: Fn): string;
   global(v: Var): string;
+  array(a: ArrayObj): string;
 }
+
+/** An array element's operand size and scale. */
+const ELEM: Record<ArrayObj["elem"], { size: string; scale: number; reg: string }> = {
+  u8: { size: "byte", scale: 1, reg: "al" },
+  u16: { size: "word", scale: 2, reg: "ax" },
+  u32: { size: "dword", scale: 4, reg: "eax" },
+  i32: { size: "dword", scale: 4, reg: "eax" },
+};
 
 class FnGen {
   private readonly out: string[] = [];
@@ -213,6 +222,20 @@ class FnGen {
       case "expr":
         this.expr(s.x);
         return;
+      case "store": {
+        // The temporaries, the index (a constant, local or temporary: nothing the value changes),
+        // then the value, stored at its width (scaled index addressing).
+        for (const { t, x } of s.pre) {
+          this.expr(x);
+          this.store(t);
+        }
+        const el = ELEM[s.arr.elem];
+        this.expr(s.i);
+        this.out.push("push eax");
+        this.expr(s.x);
+        this.out.push("pop ecx", `mov ${el.size} [${this.names.array(s.arr)} + ecx${el.scale > 1 ? `*${el.scale}` : ""}], ${el.reg}`);
+        return;
+      }
     }
   }
 
@@ -223,6 +246,7 @@ class FnGen {
       case "assign":
       case "step":
       case "expr":
+      case "store":
         this.mark(s.loc);
         this.simple(s);
         return;
@@ -407,6 +431,14 @@ class FnGen {
       case "strlen":
         this.expr(e.s);
         return;
+      case "index": {
+        // Zero-extended (u8, u16) or the whole dword (u32, i32): canonical for the element's rep.
+        const el = ELEM[e.arr.elem];
+        const at = `[${this.names.array(e.arr)} + ecx${el.scale > 1 ? `*${el.scale}` : ""}]`;
+        this.expr(e.i);
+        this.out.push("mov ecx, eax", el.scale === 4 ? `mov eax, dword ${at}` : `movzx eax, ${el.size} ${at}`);
+        return;
+      }
       case "seq":
         for (const { t, x } of e.temps) {
           this.expr(x);
@@ -804,6 +836,8 @@ function leaf(e: Expr): boolean {
       return e.args.every(leaf);
     case "strlen":
       return leaf(e.s);
+    case "index":
+      return leaf(e.i);
     case "seq":
       return e.temps.every((t) => leaf(t.x)) && leaf(e.body);
     default:
@@ -841,6 +875,8 @@ export function generate(p: Program, mode: Mode, cwd: string): Generated {
   for (const f of p.fns) fnName.set(f, f.linkage.k === "external" ? f.linkage.name : `tsk_f${n++}_${f.name}`);
   const globalSlots = new Map<Var, string>();
   p.globals.forEach((g, i) => globalSlots.set(g.v, `tsk_g${i}_${g.v.name}`));
+  const arrayNames = new Map<ArrayObj, string>();
+  p.arrays.forEach((a, i) => arrayNames.set(a, `tsk_a${i}_${a.name}`));
   const names: Names = {
     fn: (f) => {
       const x = fnName.get(f);
@@ -848,6 +884,11 @@ export function generate(p: Program, mode: Mode, cwd: string): Generated {
       return x;
     },
     global: (v) => globalSlots.get(v)!,
+    array: (a) => {
+      const x = arrayNames.get(a);
+      if (!x) throw new I386Error(`tsk: internal error (i386): no array '${a.name}'`);
+      return x;
+    },
   };
   const strs = new Map<string, string>();
   const strings = (text: string): string => {
@@ -885,6 +926,11 @@ export function generate(p: Program, mode: Mode, cwd: string): Generated {
   data(true);
   out.push("section .data", "align 4");
   data(false);
+  if (p.arrays.length) {
+    // Zero at start, as JavaScript's new Uint32Array(N) is: reserved in .bss, not in the image.
+    out.push("section .bss");
+    for (const a of p.arrays) out.push("alignb 4", `${arrayNames.get(a)}: ${a.elem === "u8" ? "resb" : a.elem === "u16" ? "resw" : "resd"} ${a.length}`);
+  }
   out.push("");
   return { asm: out.join("\n"), marks };
 }

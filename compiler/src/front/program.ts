@@ -44,8 +44,26 @@ export function isPrelude(sf: ts.SourceFile): boolean {
 // TypeScript's own library files (lib.es2022.d.ts and the files it references) never change while
 // a process runs, and parsing them is most of the cost of a small program: the test suites compile
 // hundreds. One parse per process, shared by every program (a SourceFile is immutable once made).
+// They are parsed as tsc parses every file (JSDocParsingMode.ParseForTypeErrors: a .d.ts file's doc
+// comments are skipped unless they hold @see/@link), which makes no difference to any diagnostic
+// and saves a third of a cold `tsk check`'s parsing. The program's own modules keep their doc
+// comments: the subset reads tags from them (@extern).
 const libSources = new Map<string, ts.SourceFile>();
+// The program's own modules, kept for the process's next program (`npm run watch`'s next round, the
+// test suites' next compile): a module whose text is unchanged is handed back as the same
+// SourceFile, neither parsed nor bound again, as a language service reuses them between edits
+// (every program here has the same options, so the parse and the binding are the same). Bounded:
+// a test process compiles thousands of small generated modules.
+const moduleSources = new Map<string, ts.SourceFile>();
+const MAX_MODULE_SOURCES = 2000;
 let host: ts.CompilerHost | undefined;
+
+/** Whether `sf` was parsed as `languageVersion` (a target or tsc's parse options) asks. */
+function parsedAs(sf: ts.SourceFile, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): boolean {
+  const o = typeof languageVersion === "object" ? languageVersion : { languageVersion };
+  return sf.languageVersion === o.languageVersion && sf.impliedNodeFormat === o.impliedNodeFormat &&
+    (sf as { jsDocParsingMode?: ts.JSDocParsingMode }).jsDocParsingMode === (o.jsDocParsingMode ?? ts.JSDocParsingMode.ParseAll);
+}
 
 function compilerHost(): ts.CompilerHost {
   if (host) return host;
@@ -54,10 +72,19 @@ function compilerHost(): ts.CompilerHost {
   host = {
     ...base,
     getSourceFile(fileName, languageVersion, onError, shouldCreate) {
-      if (path.dirname(path.resolve(fileName)) !== libDir) return base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (path.dirname(path.resolve(fileName)) !== libDir) {
+        const old = moduleSources.get(fileName);
+        if (old && !shouldCreate && parsedAs(old, languageVersion) && base.readFile(fileName) === old.text) return old;
+        const sf = base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+        moduleSources.delete(fileName);
+        if (sf) moduleSources.set(fileName, sf);
+        if (moduleSources.size > MAX_MODULE_SOURCES) moduleSources.delete(moduleSources.keys().next().value!);
+        return sf;
+      }
       let sf = libSources.get(fileName);
       if (!sf) {
-        sf = base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+        const asTsc = typeof languageVersion === "object" ? languageVersion : { languageVersion };
+        sf = base.getSourceFile(fileName, { ...asTsc, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors }, onError, shouldCreate);
         if (sf) libSources.set(fileName, sf);
       }
       return sf;

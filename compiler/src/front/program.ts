@@ -98,17 +98,19 @@ export function load(entries: string[], diags: Diagnostics): Loaded {
   const files = entries.map((e) => path.resolve(e));
   // Root files in dependency order (each after the modules it imports): TypeScript's own loader
   // follows imports recursively, and would overflow the stack on a long import chain otherwise.
-  const program = ts.createProgram([...dependencyOrder(files), ...files, PRELUDE], COMPILER_OPTIONS, compilerHost());
+  const resolutions = resolutionCache();
+  const program = ts.createProgram([...dependencyOrder(files, resolutions), ...files, PRELUDE], COMPILER_OPTIONS, compilerHost());
   for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
   for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
-  return loadProgram(program, files, diags);
+  return loadProgram(program, files, diags, { resolutions });
 }
 
 /** The module graph of an existing program from `rootFiles` (the entry first), with tsc's
  *  diagnostics for every module reached unless `tsDiagnostics` is false (an editor's program: its
  *  owner shows tsc's errors already, and checking every imported module per keystroke would be
  *  most of the editor's cost). */
-export function loadProgram(program: ts.Program, rootFiles: readonly string[], diags: Diagnostics, { tsDiagnostics = true } = {}): Loaded {
+export function loadProgram(program: ts.Program, rootFiles: readonly string[], diags: Diagnostics,
+  { tsDiagnostics = true, resolutions = resolutionCache() }: { tsDiagnostics?: boolean; resolutions?: ts.ModuleResolutionCache } = {}): Loaded {
   const files = rootFiles.map((f) => path.resolve(f));
   const checker = program.getTypeChecker();
   const modules: ts.SourceFile[] = [];
@@ -125,7 +127,7 @@ export function loadProgram(program: ts.Program, rootFiles: readonly string[], d
         for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
       }
       if (isIntrinsicsModule(sf)) return;
-      const deps = importsOf(sf, program, diags);
+      const deps = importsOf(sf, program, diags, resolutions);
       imports.set(sf, deps);
       frames.push({ sf, deps, i: 0 });
     };
@@ -152,8 +154,16 @@ export function loadProgram(program: ts.Program, rootFiles: readonly string[], d
   return { program, checker, modules, root: path.dirname(files[0]), entry, inCycleWith };
 }
 
+/** A cache of module resolutions for one load: the import walk before the program and the module
+ *  graph after it resolve the same names from the same directories (the files do not change in
+ *  between, as TypeScript's program assumes too). */
+function resolutionCache(): ts.ModuleResolutionCache {
+  const canonical = ts.sys.useCaseSensitiveFileNames ? (f: string) => f : (f: string) => f.toLowerCase();
+  return ts.createModuleResolutionCache(process.cwd(), canonical, COMPILER_OPTIONS);
+}
+
 /** The source files `sf` imports; anything that is not a relative .ts module is an error. */
-function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): ts.SourceFile[] {
+function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics, resolutions: ts.ModuleResolutionCache): ts.SourceFile[] {
   const out: ts.SourceFile[] = [];
   for (const stmt of sf.statements) {
     if (!ts.isImportDeclaration(stmt) && !(ts.isExportDeclaration(stmt) && stmt.moduleSpecifier)) continue;
@@ -167,7 +177,7 @@ function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): 
       diags.error(spec, "TSK1021", `'${spec.text}' is not a module of this program: import kernel modules by relative path, e.g. "./arch/serial"`);
       continue;
     }
-    const resolved = ts.resolveModuleName(spec.text, sf.fileName, COMPILER_OPTIONS, ts.sys).resolvedModule;
+    const resolved = ts.resolveModuleName(spec.text, sf.fileName, COMPILER_OPTIONS, ts.sys, resolutions).resolvedModule;
     const target = resolved && program.getSourceFile(resolved.resolvedFileName);
     if (!resolved || !target || resolved.extension !== ts.Extension.Ts) {
       diags.error(spec, "TSK1021", `'${spec.text}' does not resolve to a .ts module of the program: import a .ts file by its relative path, without extension`);
@@ -180,7 +190,7 @@ function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): 
 
 /** The .ts modules reachable from `files` by relative imports, each after those it imports (an
  *  iterative walk over TypeScript's pre-parser: no type checking, no recursion). */
-function dependencyOrder(files: string[]): string[] {
+function dependencyOrder(files: string[], resolutions: ts.ModuleResolutionCache): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const importsOf = (file: string): string[] => {
@@ -193,7 +203,7 @@ function dependencyOrder(files: string[]): string[] {
     const deps: string[] = [];
     for (const ref of ts.preProcessFile(text, true, false).importedFiles) {
       if (!ref.fileName.startsWith(".")) continue;
-      const r = ts.resolveModuleName(ref.fileName, file, COMPILER_OPTIONS, ts.sys).resolvedModule;
+      const r = ts.resolveModuleName(ref.fileName, file, COMPILER_OPTIONS, ts.sys, resolutions).resolvedModule;
       if (r && r.extension === ts.Extension.Ts) deps.push(path.resolve(r.resolvedFileName));
     }
     return deps;

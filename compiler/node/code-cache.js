@@ -61,6 +61,11 @@ function save(script, file) {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
+    // The code of an older version of the same file (TypeScript upgraded or reinstalled) is dead.
+    const prefix = `${path.basename(file).split(".").slice(0, -2).join(".")}.`;
+    for (const name of fs.readdirSync(path.dirname(file))) {
+      if (name.startsWith(prefix) && name.endsWith(".bin") && name !== path.basename(file)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    }
   } catch {
     // A read-only tree works, uncached.
   }

@@ -12,26 +12,40 @@ import { compile } from "../../compiler/src/compile";
 const ROOT = path.resolve(__dirname, "../..");
 const TSK = path.join(ROOT, "compiler/bin/tsk.js");
 
-const codes = (file: string): string[] => compile([file], "kernel").diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.code}`);
-
 describe("compiler: caches", () => {
-  it("a module edited between two compiles of one process is checked as it is now, both ways", () => {
+  // Each step: the library's text, then what compiling main.ts reports.
+  const STEPS = [
+    "export function twice(x: u32): u32 {\n  return u32(x * 2);\n}\n",
+    // The signature changes: the unchanged importer is now wrong (tsc's TS2345).
+    "export function twice(x: boolean): u32 {\n  return x ? 2 : 0;\n}\n",
+    // A subset rule broken in the edited module itself.
+    "export function twice(x: u32): u32 {\n  const s = \"no strings\";\n  return u32(x * 2);\n}\n",
+    // A change inside a body only (the declarations stay), then the first text again.
+    "export function twice(x: u32): u32 {\n  return u32(x + x);\n}\n",
+    "export function twice(x: u32): u32 {\n  return u32(x * 2);\n}\n",
+  ];
+
+  /** Compiles main.ts after each step in this process; each step's diagnostics and C. */
+  function edits(): { codes: string[]; c?: string }[] {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-caches-"));
     const lib = path.join(dir, "lib.ts");
     const main = path.join(dir, "main.ts");
-    fs.writeFileSync(lib, "export function twice(x: u32): u32 {\n  return u32(x * 2);\n}\n");
     fs.writeFileSync(main, 'import { twice } from "./lib";\nexport function kmain(): u32 {\n  return twice(21);\n}\n');
-    assert.deepStrictEqual(codes(main), []);
-    // The imported module's signature changes: the unchanged importer is now wrong (tsc's TS2345).
-    fs.writeFileSync(lib, "export function twice(x: boolean): u32 {\n  return x ? 2 : 0;\n}\n");
-    assert.ok(codes(main).includes("main.ts:3:TS2345"), codes(main).join(", "));
-    // A subset rule in the edited module itself, then the original text again.
-    fs.writeFileSync(lib, "export function twice(x: u32): u32 {\n  const s = \"no strings\";\n  return u32(x * 2);\n}\n");
-    assert.ok(codes(main).some((c) => /^lib\.ts:2:TSK/.test(c)), codes(main).join(", "));
-    fs.writeFileSync(lib, "export function twice(x: u32): u32 {\n  return u32(x * 2);\n}\n");
-    assert.deepStrictEqual(codes(main), []);
-    const c = compile([main], "kernel").c!;
-    assert.match(c, /x \* 2|\* 2u?/);
+    return STEPS.map((text) => {
+      fs.writeFileSync(lib, text);
+      const r = compile([main], "kernel");
+      return { codes: r.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.code}`), c: r.c?.split(dir).join("<dir>") };
+    });
+  }
+
+  it("a module edited between two compiles of one process is checked as it is now, both ways", () => {
+    const r = edits();
+    assert.deepStrictEqual(r[0].codes, []);
+    assert.ok(r[1].codes.includes("main.ts:3:TS2345"), r[1].codes.join(", "));
+    assert.ok(r[2].codes.some((c) => /^lib\.ts:2:TSK/.test(c)), r[2].codes.join(", "));
+    assert.deepStrictEqual(r[3].codes, []);
+    assert.match(r[3].c!, /x \+ x/);
+    assert.deepStrictEqual(r[4], r[0]);
   });
 
   it("tsk check from a cold process says the same with the V8 code cache missing, present and off", function () {

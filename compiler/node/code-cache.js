@@ -83,7 +83,9 @@ function install() {
     try {
       cachedData = fs.readFileSync(file);
     } catch {}
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    // import() inside the module resolves as it would under Node's own loader.
+    const importModuleDynamically = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically });
     if (!cachedData || script.cachedDataRejected) process.once("exit", () => save(script, file));
     const fn = script.runInThisContext({ displayErrors: true });
     return fn.call(this.exports, this.exports, makeRequire(this), this, filename, path.dirname(filename));

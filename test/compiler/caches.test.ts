@@ -31,11 +31,15 @@ describe("compiler: caches", () => {
     const lib = path.join(dir, "lib.ts");
     const main = path.join(dir, "main.ts");
     fs.writeFileSync(main, 'import { twice } from "./lib";\nexport function kmain(): u32 {\n  return twice(21);\n}\n');
-    return STEPS.map((text) => {
-      fs.writeFileSync(lib, text);
-      const r = compile([main], "kernel");
-      return { codes: r.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.code}`), c: r.c?.split(dir).join("<dir>") };
-    });
+    try {
+      return STEPS.map((text) => {
+        fs.writeFileSync(lib, text);
+        const r = compile([main], "kernel");
+        return { codes: r.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.code}`), c: r.c?.split(dir).join("<dir>") };
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   it("a module edited between two compiles of one process is checked as it is now, both ways", () => {
@@ -69,5 +73,6 @@ describe("compiler: caches", () => {
       assert.strictEqual(r.stdout, first.stdout);
     }
     assert.deepStrictEqual(fs.readdirSync(cache), saved, "a cache V8 accepted is not written again");
+    for (const d of [cache, dir]) fs.rmSync(d, { recursive: true, force: true });
   });
 });

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run watch`: builds and boots the kernel, then again every time a source changes, in one
-// process: `cargo watch`'s loop for tsk. TypeScript and the compiler stay loaded and the parsed
-// TypeScript library is shared between builds, so an edit costs the incremental build's changed
-// steps and a boot, not a fresh process loading TypeScript (about 1.5 s of every cold build).
+// process: `cargo watch`'s loop for tsk. TypeScript and the compiler stay loaded, and the parsed
+// TypeScript library and every unchanged kernel module are shared between builds (front/program.ts),
+// so an edit costs the incremental build's changed steps and a boot, not a fresh process loading
+// TypeScript and parsing the program again.
 // Each boot's serial console goes to this terminal, then one verdict line:
 //   watch: boot: ok (1.2 s after the change)      or   watch: <why the boot failed>
 // A build error is printed and the watcher waits for the next change. Ctrl-C stops it.

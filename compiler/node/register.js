@@ -11,6 +11,8 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 require("./prelude");
+// TypeScript, when something loads it, from V8's code cache (code-cache.js).
+require("./code-cache");
 
 const options = {
   module: "commonjs",

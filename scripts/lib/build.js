@@ -86,10 +86,15 @@ function run(cmd, args, name = path.basename(cmd)) {
   return r.stdout;
 }
 
-/** gcc's 32-bit libgcc (64-bit division helpers), or null when gcc has none. */
+/** gcc's 32-bit libgcc (64-bit division helpers), or null when gcc has none. Asked once per
+ *  process: `npm run watch` links again on every edit, and gcc's answer does not change under it. */
+let libgcc;
 function libgcc32() {
-  const file = run("gcc", ["-m32", "-print-libgcc-file-name"]).trim();
-  return path.isAbsolute(file) && fs.existsSync(file) ? file : null;
+  if (libgcc === undefined) {
+    const file = run("gcc", ["-m32", "-print-libgcc-file-name"]).trim();
+    libgcc = path.isAbsolute(file) && fs.existsSync(file) ? file : null;
+  }
+  return libgcc;
 }
 
 /** Lays out the disk image from the loader and kernel files (jskernel.diskImage: the checks and

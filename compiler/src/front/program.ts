@@ -44,8 +44,26 @@ export function isPrelude(sf: ts.SourceFile): boolean {
 // TypeScript's own library files (lib.es2022.d.ts and the files it references) never change while
 // a process runs, and parsing them is most of the cost of a small program: the test suites compile
 // hundreds. One parse per process, shared by every program (a SourceFile is immutable once made).
+// They are parsed as tsc parses every file (JSDocParsingMode.ParseForTypeErrors: a .d.ts file's doc
+// comments are skipped unless they hold @see/@link), which makes no difference to any diagnostic
+// and saves a third of a cold `tsk check`'s parsing. The program's own modules keep their doc
+// comments: the subset reads tags from them (@extern).
 const libSources = new Map<string, ts.SourceFile>();
+// The program's own modules, kept for the process's next program (`npm run watch`'s next round, the
+// test suites' next compile): a module whose text is unchanged is handed back as the same
+// SourceFile, neither parsed nor bound again, as a language service reuses them between edits
+// (every program here has the same options, so the parse and the binding are the same). Bounded:
+// a test process compiles thousands of small generated modules.
+const moduleSources = new Map<string, ts.SourceFile>();
+const MAX_MODULE_SOURCES = 2000;
 let host: ts.CompilerHost | undefined;
+
+/** Whether `sf` was parsed as `languageVersion` (a target or tsc's parse options) asks. */
+function parsedAs(sf: ts.SourceFile, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): boolean {
+  const o = typeof languageVersion === "object" ? languageVersion : { languageVersion };
+  return sf.languageVersion === o.languageVersion && sf.impliedNodeFormat === o.impliedNodeFormat &&
+    (sf as { jsDocParsingMode?: ts.JSDocParsingMode }).jsDocParsingMode === (o.jsDocParsingMode ?? ts.JSDocParsingMode.ParseAll);
+}
 
 function compilerHost(): ts.CompilerHost {
   if (host) return host;
@@ -54,10 +72,19 @@ function compilerHost(): ts.CompilerHost {
   host = {
     ...base,
     getSourceFile(fileName, languageVersion, onError, shouldCreate) {
-      if (path.dirname(path.resolve(fileName)) !== libDir) return base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (path.dirname(path.resolve(fileName)) !== libDir) {
+        const old = moduleSources.get(fileName);
+        if (old && !shouldCreate && parsedAs(old, languageVersion) && base.readFile(fileName) === old.text) return old;
+        const sf = base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+        moduleSources.delete(fileName);
+        if (sf) moduleSources.set(fileName, sf);
+        if (moduleSources.size > MAX_MODULE_SOURCES) moduleSources.delete(moduleSources.keys().next().value!);
+        return sf;
+      }
       let sf = libSources.get(fileName);
       if (!sf) {
-        sf = base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+        const asTsc = typeof languageVersion === "object" ? languageVersion : { languageVersion };
+        sf = base.getSourceFile(fileName, { ...asTsc, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors }, onError, shouldCreate);
         if (sf) libSources.set(fileName, sf);
       }
       return sf;
@@ -71,17 +98,19 @@ export function load(entries: string[], diags: Diagnostics): Loaded {
   const files = entries.map((e) => path.resolve(e));
   // Root files in dependency order (each after the modules it imports): TypeScript's own loader
   // follows imports recursively, and would overflow the stack on a long import chain otherwise.
-  const program = ts.createProgram([...dependencyOrder(files), ...files, PRELUDE], COMPILER_OPTIONS, compilerHost());
+  const resolutions = resolutionCache();
+  const program = ts.createProgram([...dependencyOrder(files, resolutions), ...files, PRELUDE], COMPILER_OPTIONS, compilerHost());
   for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
   for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
-  return loadProgram(program, files, diags);
+  return loadProgram(program, files, diags, { resolutions });
 }
 
 /** The module graph of an existing program from `rootFiles` (the entry first), with tsc's
  *  diagnostics for every module reached unless `tsDiagnostics` is false (an editor's program: its
  *  owner shows tsc's errors already, and checking every imported module per keystroke would be
  *  most of the editor's cost). */
-export function loadProgram(program: ts.Program, rootFiles: readonly string[], diags: Diagnostics, { tsDiagnostics = true } = {}): Loaded {
+export function loadProgram(program: ts.Program, rootFiles: readonly string[], diags: Diagnostics,
+  { tsDiagnostics = true, resolutions = resolutionCache() }: { tsDiagnostics?: boolean; resolutions?: ts.ModuleResolutionCache } = {}): Loaded {
   const files = rootFiles.map((f) => path.resolve(f));
   const checker = program.getTypeChecker();
   const modules: ts.SourceFile[] = [];
@@ -98,7 +127,7 @@ export function loadProgram(program: ts.Program, rootFiles: readonly string[], d
         for (const d of program.getSemanticDiagnostics(sf)) diags.addTs(d);
       }
       if (isIntrinsicsModule(sf)) return;
-      const deps = importsOf(sf, program, diags);
+      const deps = importsOf(sf, program, diags, resolutions);
       imports.set(sf, deps);
       frames.push({ sf, deps, i: 0 });
     };
@@ -125,8 +154,16 @@ export function loadProgram(program: ts.Program, rootFiles: readonly string[], d
   return { program, checker, modules, root: path.dirname(files[0]), entry, inCycleWith };
 }
 
+/** A cache of module resolutions for one load: the import walk before the program and the module
+ *  graph after it resolve the same names from the same directories (the files do not change in
+ *  between, as TypeScript's program assumes too). */
+function resolutionCache(): ts.ModuleResolutionCache {
+  const canonical = ts.sys.useCaseSensitiveFileNames ? (f: string) => f : (f: string) => f.toLowerCase();
+  return ts.createModuleResolutionCache(process.cwd(), canonical, COMPILER_OPTIONS);
+}
+
 /** The source files `sf` imports; anything that is not a relative .ts module is an error. */
-function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): ts.SourceFile[] {
+function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics, resolutions: ts.ModuleResolutionCache): ts.SourceFile[] {
   const out: ts.SourceFile[] = [];
   for (const stmt of sf.statements) {
     if (!ts.isImportDeclaration(stmt) && !(ts.isExportDeclaration(stmt) && stmt.moduleSpecifier)) continue;
@@ -140,7 +177,7 @@ function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): 
       diags.error(spec, "TSK1021", `'${spec.text}' is not a module of this program: import kernel modules by relative path, e.g. "./arch/serial"`);
       continue;
     }
-    const resolved = ts.resolveModuleName(spec.text, sf.fileName, COMPILER_OPTIONS, ts.sys).resolvedModule;
+    const resolved = ts.resolveModuleName(spec.text, sf.fileName, COMPILER_OPTIONS, ts.sys, resolutions).resolvedModule;
     const target = resolved && program.getSourceFile(resolved.resolvedFileName);
     if (!resolved || !target || resolved.extension !== ts.Extension.Ts) {
       diags.error(spec, "TSK1021", `'${spec.text}' does not resolve to a .ts module of the program: import a .ts file by its relative path, without extension`);
@@ -153,7 +190,7 @@ function importsOf(sf: ts.SourceFile, program: ts.Program, diags: Diagnostics): 
 
 /** The .ts modules reachable from `files` by relative imports, each after those it imports (an
  *  iterative walk over TypeScript's pre-parser: no type checking, no recursion). */
-function dependencyOrder(files: string[]): string[] {
+function dependencyOrder(files: string[], resolutions: ts.ModuleResolutionCache): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const importsOf = (file: string): string[] => {
@@ -166,7 +203,7 @@ function dependencyOrder(files: string[]): string[] {
     const deps: string[] = [];
     for (const ref of ts.preProcessFile(text, true, false).importedFiles) {
       if (!ref.fileName.startsWith(".")) continue;
-      const r = ts.resolveModuleName(ref.fileName, file, COMPILER_OPTIONS, ts.sys).resolvedModule;
+      const r = ts.resolveModuleName(ref.fileName, file, COMPILER_OPTIONS, ts.sys, resolutions).resolvedModule;
       if (r && r.extension === ts.Extension.Ts) deps.push(path.resolve(r.resolvedFileName));
     }
     return deps;

@@ -1,0 +1,99 @@
+// V8 code cache for TypeScript's typescript.js (9 MB of JavaScript), which every tsk process loads:
+// compiling it is most of the time a cold `tsk check` spends before doing any work. Node 20 has no
+// module.enableCompileCache (Node 22), so this does what it and v8-compile-cache do: the file is
+// compiled through vm.Script with the code V8 produced last time (cachedData), and when there was
+// none (or V8 rejected it) the code is saved at exit, after the run, so it includes the functions
+// compiled lazily while checking, not only the top level.
+//
+// The cache lives in node_modules/.cache/tsk-v8/ (TSK_V8_CACHE moves it; TSK_V8_CACHE=off turns it
+// off), one file per (Node and V8 version, file path, size, modification time, inode): an upgraded or
+// reinstalled TypeScript gets a new file, and V8 itself rejects data made for a different source
+// length or V8 flags. Loading and running the module is otherwise exactly what Node's own loader does.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const Module = require("module");
+const path = require("path");
+const vm = require("vm");
+
+const SETTING = process.env.TSK_V8_CACHE;
+const CACHE_DIR = SETTING && SETTING !== "off" ? path.resolve(SETTING) : path.resolve(__dirname, "../../node_modules/.cache/tsk-v8");
+
+/** The files compiled through the cache: TypeScript's, as `require("typescript")` finds it. */
+function cachedFiles() {
+  try {
+    return new Set([require.resolve("typescript")]);
+  } catch {
+    return new Set();
+  }
+}
+
+/** The cache file of `filename`, or null when the file cannot be stat'ed. */
+function cacheFile(filename) {
+  let st;
+  try {
+    st = fs.statSync(filename);
+  } catch {
+    return null;
+  }
+  const key = crypto.createHash("sha256")
+    .update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${filename}\0${st.size}\0${st.mtimeMs}\0${st.ino}`)
+    .digest("hex");
+  return path.join(CACHE_DIR, `${path.basename(filename)}.${key.slice(0, 32)}.bin`);
+}
+
+/** `require` for code compiled outside Node's loader: what Module.prototype._compile gives. */
+function makeRequire(mod) {
+  const req = (id) => mod.require(id);
+  req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+  req.resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
+  req.main = process.mainModule;
+  req.extensions = Module._extensions;
+  req.cache = Module._cache;
+  return req;
+}
+
+/** Saves `script`'s code to `file` (write then rename: parallel processes may save it at once). */
+function save(script, file) {
+  try {
+    const data = script.createCachedData();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+    // The code of an older version of the same file (TypeScript upgraded or reinstalled) is dead.
+    const prefix = `${path.basename(file).split(".").slice(0, -2).join(".")}.`;
+    for (const name of fs.readdirSync(path.dirname(file))) {
+      if (name.startsWith(prefix) && name.endsWith(".bin") && name !== path.basename(file)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    }
+  } catch {
+    // A read-only tree works, uncached.
+  }
+}
+
+function install() {
+  if (SETTING === "off" || Module.prototype._compile.tskCodeCache) return;
+  const files = cachedFiles();
+  if (!files.size) return;
+  const original = Module.prototype._compile;
+  const compile = function (content, filename) {
+    const file = files.has(filename) ? cacheFile(filename) : null;
+    if (!file) return original.call(this, content, filename);
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {}
+    // import() inside the module resolves as it would under Node's own loader.
+    const importModuleDynamically = vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically });
+    if (!cachedData || script.cachedDataRejected) process.once("exit", () => save(script, file));
+    const fn = script.runInThisContext({ displayErrors: true });
+    return fn.call(this.exports, this.exports, makeRequire(this), this, filename, path.dirname(filename));
+  };
+  compile.tskCodeCache = true;
+  Module.prototype._compile = compile;
+}
+
+install();
+
+module.exports = { CACHE_DIR, cacheFile };

@@ -1,0 +1,78 @@
+// What the compiler keeps between compiles and between processes must never change an answer:
+// a module edited between two compiles of one process (`npm run watch`) is parsed again, whichever
+// way the edit goes, and `tsk check` from a cold process says the same with V8's code cache
+// missing, present, or turned off (compiler/node/code-cache.js).
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { compile } from "../../compiler/src/compile";
+
+const ROOT = path.resolve(__dirname, "../..");
+const TSK = path.join(ROOT, "compiler/bin/tsk.js");
+
+describe("compiler: caches", () => {
+  // Each step: the library's text, then what compiling main.ts reports.
+  const STEPS = [
+    "export function twice(x: u32): u32 {\n  return u32(x * 2);\n}\n",
+    // The signature changes: the unchanged importer is now wrong (tsc's TS2345).
+    "export function twice(x: boolean): u32 {\n  return x ? 2 : 0;\n}\n",
+    // A subset rule broken in the edited module itself.
+    "export function twice(x: u32): u32 {\n  const s = \"no strings\";\n  return u32(x * 2);\n}\n",
+    // A change inside a body only (the declarations stay), then the first text again.
+    "export function twice(x: u32): u32 {\n  return u32(x + x);\n}\n",
+    "export function twice(x: u32): u32 {\n  return u32(x * 2);\n}\n",
+  ];
+
+  /** Compiles main.ts after each step in this process; each step's diagnostics and C. */
+  function edits(): { codes: string[]; c?: string }[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-caches-"));
+    const lib = path.join(dir, "lib.ts");
+    const main = path.join(dir, "main.ts");
+    fs.writeFileSync(main, 'import { twice } from "./lib";\nexport function kmain(): u32 {\n  return twice(21);\n}\n');
+    try {
+      return STEPS.map((text) => {
+        fs.writeFileSync(lib, text);
+        const r = compile([main], "kernel");
+        return { codes: r.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.code}`), c: r.c?.split(dir).join("<dir>") };
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("a module edited between two compiles of one process is checked as it is now, both ways", () => {
+    const r = edits();
+    assert.deepStrictEqual(r[0].codes, []);
+    assert.ok(r[1].codes.includes("main.ts:3:TS2345"), r[1].codes.join(", "));
+    assert.ok(r[2].codes.some((c) => /^lib\.ts:2:TSK/.test(c)), r[2].codes.join(", "));
+    assert.deepStrictEqual(r[3].codes, []);
+    assert.match(r[3].c!, /x \+ x/);
+    assert.deepStrictEqual(r[4], r[0]);
+  });
+
+  it("tsk check from a cold process says the same with the V8 code cache missing, present and off", function () {
+    this.timeout(120000);
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-v8cache-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-caches-"));
+    const bad = path.join(dir, "bad.ts");
+    fs.writeFileSync(bad, "export function f(): u32 {\n  const n: u32 = true;\n  return n;\n}\n");
+    const run = (setting: string) => spawnSync(process.execPath, [TSK, "check", bad], { encoding: "utf8", env: { ...process.env, TSK_V8_CACHE: setting } });
+    const first = run(cache);
+    assert.strictEqual(first.status, 1);
+    assert.match(first.stderr, /bad\.ts\(2,9\): error TS2322:/);
+    const saved = fs.readdirSync(cache);
+    assert.strictEqual(saved.length, 1, `one cache file for typescript.js: ${saved.join(", ")}`);
+    assert.match(saved[0], /^typescript\.js\.[0-9a-f]{32}\.bin$/);
+    const second = run(cache);
+    const off = run("off");
+    for (const r of [second, off]) {
+      assert.strictEqual(r.status, first.status);
+      assert.strictEqual(r.stderr, first.stderr);
+      assert.strictEqual(r.stdout, first.stdout);
+    }
+    assert.deepStrictEqual(fs.readdirSync(cache), saved, "a cache V8 accepted is not written again");
+    for (const d of [cache, dir]) fs.rmSync(d, { recursive: true, force: true });
+  });
+});

@@ -2,8 +2,8 @@
 // (at most two emulators at once across both: test/lib/slots.js). Each worker takes the next file
 // when it finishes one, in this list's order, so the slowest files go first: started last, one of
 // them would run alone while the other worker sits idle (longest first packs two workers best).
-// SLOW_FIRST is measured (docs/testing.md: TSK_TEST_TIMES and test/lib/timing-report.js); every
-// other test file follows in name order. `npx mocha <file>` adds <file> to this list.
+// SLOW_FIRST is measured (docs/testing.md: `TSK_TEST_TIMES=<file> npm test`, then
+// test/lib/timing-report.js); every other test file follows in name order. `npx mocha <file>` adds <file> to this list.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -46,7 +46,8 @@ function testFiles(dir) {
 const all = testFiles("test").sort();
 
 module.exports = {
-  require: ["compiler/node/register.js", "test/global-setup.js"],
+  // test/lib/timing.js does nothing unless TSK_TEST_TIMES names a file (docs/testing.md).
+  require: ["compiler/node/register.js", "test/global-setup.js", "test/lib/timing.js"],
   spec: [...SLOW_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !SLOW_FIRST.includes(f))],
   extension: ["ts", "js"],
   parallel: true,

@@ -1,8 +1,8 @@
 // Where `npm test`'s time goes: a mocha root-hook plugin that, when TSK_TEST_TIMES names a file,
 // appends one JSON line per test and per test file (wall start/end, worker pid, the worker's own CPU
 // and its finished children's: gcc, QEMU, tsk run...) and test/lib/slots.js one per emulator slot
-// held (how long it waited, how long it held). `node scripts/test-times.js <file>` summarises them.
-// Without the variable it does nothing. Load it with `--require test/lib/timing.js`.
+// held (how long it waited, how long it held). `node test/lib/timing-report.js <file>` summarises
+// them. Without the variable it does nothing (.mocharc.js always loads it).
 "use strict";
 const fs = require("fs");
 

@@ -7,6 +7,7 @@ const os = require("os");
 const path = require("path");
 
 exports.mochaGlobalSetup = function () {
+  const started = Date.now();
   process.env.TSK_EMULATOR_SLOTS = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-emulator-slots-"));
   const { kernelImage, ktestImage } = require("./lib/images");
   const { which } = require("../scripts/lib/build");
@@ -22,6 +23,7 @@ exports.mochaGlobalSetup = function () {
       }
     }
   }
+  require("./lib/timing").record({ kind: "setup", start: started, end: Date.now() });
 };
 
 exports.mochaGlobalTeardown = function () {

@@ -20,7 +20,7 @@ const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
-const { ktestImage, ktestOnlyImage } = require("./lib/images");
+const { ktestImage, ktestOnlyImage, DIR } = require("./lib/images");
 const { withSlot } = require("./lib/slots");
 const { buildKtest, discover, checkExpected, FAULT_NAMES } = require("../scripts/lib/ktest");
 const { boot, describeExit, EXIT_SUCCESS, EXIT_FAILURE, withLog } = require("./lib/qemu");
@@ -148,19 +148,12 @@ describe("boot: ktest harness", function () {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  let tmp;
-  before(function () {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-ktest-fail-"));
-  });
-  after(function () {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
   it("reports a deliberately failing in-kernel test as a failure with expected and actual", async function () {
     const roots = ["test/fixtures/ktest-fail"];
     const suites = discover(roots);
     const failing = suites[0].tests.find((t) => t.name === "test_two_plus_two");
-    const { image } = buildKtest({ dir: path.join(tmp, "fail"), roots, log: null });
+    // In build/test (incremental across runs), not tmp: the same fixture gives the same image.
+    const { image } = buildKtest({ dir: path.join(DIR, "ktest-fail"), roots, log: null });
     const run = runImage(image, suites);
     const passed = await run.results.get("arith/test_passes").promise;
     checkResult(passed, "");

@@ -10,8 +10,8 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { build, which, asmLineSources, ROOT } = require("../scripts/lib/build");
-const { buildKtest } = require("../scripts/lib/ktest");
+const { which, asmLineSources, ROOT } = require("../scripts/lib/build");
+const { kernelImage, ktestImage } = require("./lib/images");
 const lines = require("../scripts/lib/lines");
 const { assemble } = require("../toolchain/asm/assemble");
 const { link } = require("../toolchain/link/link");
@@ -73,10 +73,10 @@ describe("toolchain/link (JavaScript linker)", function () {
       this.skip();
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-link-"));
-    images.kernel = path.join(tmp, "kernel");
-    images.ktest = path.join(tmp, "ktest");
-    build({ dir: images.kernel, log: null });
-    buildKtest({ dir: images.ktest, log: null });
+    // The images the boot suites share (test/lib/images.js, built once by the global setup with
+    // scripts/lib/build.js, ld and objcopy); only read here.
+    images.kernel = path.join(ROOT, kernelImage().dir);
+    images.ktest = path.join(ROOT, ktestImage().dir);
   });
   after(function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

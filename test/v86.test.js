@@ -11,7 +11,8 @@ const os = require("os");
 const path = require("path");
 const { execFileSync, spawnSync } = require("child_process");
 const { withSlot } = require("./lib/slots");
-const { build, buildLoader, ROOT } = require("../scripts/lib/build");
+const { buildLoader, ROOT } = require("../scripts/lib/build");
+const { kernelImage } = require("./lib/images");
 const { V86_EXIT } = require("../scripts/lib/v86");
 const { boot, expectExit, lines, EXIT_FAILURE } = require("./lib/emu");
 const { simulate } = require("./sim/run.ts");
@@ -31,8 +32,10 @@ describe("boot: v86 boots the real image", function () {
 
   before(function () {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-v86-"));
-    ({ image } = build({ dir: path.join(tmp, "kernel"), log: null }));
-    const nm = execFileSync("nm", [path.join(tmp, "kernel/kernel.elf")], { encoding: "utf8" });
+    // The image the boot suites share (test/lib/images.js, built once by the global setup).
+    const kernel = kernelImage();
+    image = kernel.image;
+    const nm = execFileSync("nm", [path.join(ROOT, kernel.dir, "kernel.elf")], { encoding: "utf8" });
     kernelEnd = parseInt(/^([0-9a-f]+) \w __kernel_end$/m.exec(nm)[1], 16);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -57,6 +57,44 @@ function shrink(target: Target, tree: Node, args: number[]): Node {
   return best;
 }
 
+/** A seed's program: its functions, the ones the checker accepts, the calls and Node's results. The
+ *  same for every target, so made once per seed and shared; each target compiles and runs it. */
+interface Seeded {
+  trees: Node[];
+  fns: string[];
+  kept: number[];
+  file: string;
+  calls: Call[];
+  node: string[];
+}
+const seeded = new Map<number, Seeded>();
+function seededProgram(seed: number): Seeded {
+  const known = seeded.get(seed);
+  if (known) return known;
+  const r = new Rng(seed);
+  const trees: Node[] = [];
+  const fns: string[] = [];
+  for (let i = 0; i < FUNCTIONS; i++) {
+    if (i % 6 === 5) {
+      trees.push({ t: "leaf", text: "a" });
+      fns.push(`export function g${i}(${PARAMS}): u32 {\n  ${statements(r)}\n}`);
+    } else {
+      const t = expr(r, 2 + r.int(4));
+      trees.push(t);
+      fns.push(`export function f${i}(${PARAMS}): u32 {\n  return u32(${show(t)});\n}`);
+    }
+  }
+  const acc = accepted(fns);
+  const calls: Call[] = [];
+  const args = tuples(r, CALLS);
+  for (const i of acc.kept) for (const a of args) calls.push({ fn: `${i % 6 === 5 ? "g" : "f"}${i}`, args: a });
+  // A fresh module: Node's results start from the module's initial state, as a native run does.
+  const file = writeModule(acc.source);
+  const p = { trees, fns, kept: acc.kept, file, calls, node: runNode(file, calls) };
+  seeded.set(seed, p);
+  return p;
+}
+
 for (const target of FUZZ_TARGETS) describe(`compiler: differential fuzzing (Node vs ${target.name})`, function () {
   this.timeout(600000);
   let total = 0;
@@ -66,30 +104,15 @@ for (const target of FUZZ_TARGETS) describe(`compiler: differential fuzzing (Nod
   for (let p = 0; p < PROGRAMS; p++) {
     const seed = BASE_SEED + p;
     it(`seed ${seed}: ${FUNCTIONS} random functions agree in both worlds`, () => {
-      const r = new Rng(seed);
-      const trees: Node[] = [];
-      const fns: string[] = [];
-      for (let i = 0; i < FUNCTIONS; i++) {
-        if (i % 6 === 5) {
-          trees.push({ t: "leaf", text: "a" });
-          fns.push(`export function g${i}(${PARAMS}): u32 {\n  ${statements(r)}\n}`);
-        } else {
-          const t = expr(r, 2 + r.int(4));
-          trees.push(t);
-          fns.push(`export function f${i}(${PARAMS}): u32 {\n  return u32(${show(t)});\n}`);
-        }
-      }
-      const acc = accepted(fns);
+      const prog = seededProgram(seed);
       total += FUNCTIONS;
-      kept += acc.kept.length;
-      const calls: Call[] = [];
-      const args = tuples(r, CALLS);
-      for (const i of acc.kept) for (const a of args) calls.push({ fn: `${i % 6 === 5 ? "g" : "f"}${i}`, args: a });
-      const at = mismatch(target, acc.source, calls);
+      kept += prog.kept.length;
+      const native = target.runCalls(prog.file, prog.calls);
+      const at = prog.calls.findIndex((_, i) => prog.node[i] !== native[i]);
       if (at >= 0) {
-        const c = calls[at];
+        const c = prog.calls[at];
         const i = Number(c.fn.slice(1));
-        const small = c.fn.startsWith("f") ? show(shrink(target, trees[i], c.args)) : fns[i];
+        const small = c.fn.startsWith("f") ? show(shrink(target, prog.trees[i], c.args)) : prog.fns[i];
         assert.fail(`seed ${seed}: ${c.fn}(${c.args.join(", ")}) differs between Node and ${target.name}.\nShrunk: ${small}`);
       }
     });

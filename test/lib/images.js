@@ -20,9 +20,9 @@ function jsKernelImage() {
   return { ...build({ dir, toolchain: "js", log: null }), dir };
 }
 
-/** The in-kernel test image with every suite: buildKtest()'s result. */
+/** The in-kernel test image with every suite: buildKtest()'s result, and its dir. */
 function ktestImage() {
-  return buildKtest({ dir: path.join(DIR, "ktest-all"), log: null });
+  return { ...buildKtest({ dir: path.join(DIR, "ktest-all"), log: null }), dir: path.join(DIR, "ktest-all") };
 }
 
 /** The image that runs only `test` of `suite` (a test that must end the machine). */

@@ -9,6 +9,8 @@ const fs = require("fs");
 const path = require("path");
 
 const SLOTS = 2;
+// Slot waits and holds for test/lib/timing.js (only when TSK_TEST_TIMES is set).
+const timing = process.env.TSK_TEST_TIMES ? require("./timing") : null;
 const held = new Set();
 let local = 0;
 
@@ -24,6 +26,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with a release function once one of the run's emulator slots is this caller's. */
 async function acquire() {
+  if (!timing) return acquireSlot();
+  const asked = Date.now();
+  const release = await acquireSlot();
+  const got = Date.now();
+  return () => {
+    release();
+    timing.record({ kind: "slot", asked, got, end: Date.now() });
+  };
+}
+
+async function acquireSlot() {
   const dir = process.env.TSK_EMULATOR_SLOTS;
   for (;;) {
     if (!dir) {

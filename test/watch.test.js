@@ -10,7 +10,7 @@ const { spawn } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
 const { withSlot } = require("./lib/slots");
 
-const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "package.json", "tsconfig.json"];
+const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "toolchain", "package.json", "tsconfig.json"];
 
 describe("boot: npm run watch", function () {
   this.timeout(300000);

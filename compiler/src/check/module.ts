@@ -15,7 +15,7 @@ import { Ty } from "./types";
 import { Const, Fn, Global, Program } from "../ir/ir";
 import { Backend } from "../backend/backend";
 import { checkModuleNames } from "./names";
-import { describeNode } from "./syntax";
+import { describeNode, nestsTooDeeply } from "./syntax";
 import { declareLayout, isLayoutCall, registerLayouts } from "./layouts";
 import { declareArray, isArrayDeclaration, programArrays, rejectArray } from "./arrays";
 
@@ -323,6 +323,10 @@ function moduleVariables(cx: Context, st: ts.VariableStatement): Global[] {
     if (!d.initializer) {
       cx.diags.error(d, "TSK1013", `'${name}' needs an initializer: give it a constant value, e.g. let ${name}: u32 = 0`);
       declared();
+      continue;
+    }
+    if (nestsTooDeeply(d.initializer)) {
+      cx.diags.error(d, "TSK1027", "this initializer nests too deeply for tsk: split it into several constants");
       continue;
     }
     let v: Val;

@@ -8,7 +8,7 @@ import { applyBinary } from "./arith";
 import { Range, Ty, INT_RANGES, fits32, show, within, U32, describe } from "./types";
 import { exactOf } from "./values";
 import { Expr, Loc, Simple, Stmt, Var } from "../ir/ir";
-import { describeNode } from "./syntax";
+import { describeNode, nestsTooDeeply } from "./syntax";
 import { fieldAssignment, fieldStep } from "./layouts";
 import { afterGuard, guarded, narrowed, withFacts } from "./narrow";
 import { elementStore } from "./arrays";
@@ -29,6 +29,10 @@ export function lowerBlock(fs: FnScope, stmts: readonly ts.Statement[], from = 0
 }
 
 export function lowerStmt(fs: FnScope, out: Stmt[], s: ts.Statement): void {
+  if (nestsTooDeeply(s)) {
+    fs.cx.diags.error(s, "TSK1027", "this statement nests too deeply for tsk: split it into several statements");
+    return;
+  }
   try {
     lowerStatement(fs, out, s);
   } catch (e) {

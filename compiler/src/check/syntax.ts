@@ -34,3 +34,22 @@ export function describeNode(n: ts.Node): string {
   const text = n.getText().split("\n")[0].slice(0, 30);
   return `'${text}' (${words})`;
 }
+
+/** How deep the compiler's own recursion (the checker, the IR, each backend's printer) may go: syntax
+ *  nested deeper than this is TSK1027 wherever it is, so whether a program compiles never depends on
+ *  how much stack a process happens to have left (a mocha worker, an editor's language service). */
+export const MAX_NESTING = 1000;
+
+/** Whether the syntax under `node` nests deeper than MAX_NESTING levels. Iterative: a tree too deep
+ *  for recursion is exactly what it must measure. */
+export function nestsTooDeeply(node: ts.Node): boolean {
+  const stack: [ts.Node, number][] = [[node, 0]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    if (d > MAX_NESTING) return true;
+    ts.forEachChild(n, (c) => {
+      stack.push([c, d + 1]);
+    });
+  }
+  return false;
+}

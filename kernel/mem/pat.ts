@@ -10,7 +10,12 @@
 //
 // Placement: the first usable run above 1 MiB with room for the bitmap outside the kernel image
 // [KERNEL_BASE, kernelEnd): within a run that overlaps the kernel, right after the kernel.
-import { peek32, poke32, fillWords } from "../arch/phys";
+//
+// The bitmap is a run of PatWord structures in physical memory whose length and address are known
+// only at boot (sized by the map, placed in RAM), so it is read through the PatWord layout at
+// bitmap + 4w, not a typed array: a fixed array in the kernel's .bss would have to be sized for
+// 4 GiB (128 KiB) and would move the kernel's end and the bitmap's placement that `pat:` reports.
+import { fillWords } from "../arch/phys";
 import { print, println, printDec, printHex32 } from "../arch/serial";
 import { panic } from "../panic";
 import { KERNEL_BASE } from "../boot-info";
@@ -20,6 +25,9 @@ import { e820RunCount, e820RunFirst, e820RunEnd, e820PageUsable } from "./e820";
 const LOW_PAGES: u32 = 256;
 const ALL_USED: u32 = 0xffffffff;
 
+/** One word of the bitmap: bit b of word w is page 32w + b. */
+const PatWord = layout(4, 4, { bits: [0, "u32"] });
+
 let bitmap: u32 = 0; // physical address of word 0
 let words: u32 = 0; // bitmap size in 32-bit words
 let top: u32 = 0; // pages covered: 0 … top-1
@@ -27,6 +35,11 @@ let patFirst: u32 = 0; // the bitmap's own pages: [patFirst, patFirst + patCount
 let patCount: u32 = 0;
 let kernelFirst: u32 = 0; // the kernel image's pages: [kernelFirst, kernelLast)
 let kernelLast: u32 = 0;
+
+/** Word w of the bitmap (w < words). */
+function wordAt(w: u32): View<typeof PatWord> {
+  return PatWord.at(u32(bitmap + w * PatWord.size));
+}
 
 /** The number of pages of [a, b) ∩ [c, d). */
 function overlap(a: u32, b: u32, c: u32, d: u32): u32 {
@@ -56,9 +69,8 @@ function markRange(from: u32, to: u32, used: boolean): void {
 }
 
 function setBits(w: u32, mask: u32, used: boolean): void {
-  const addr: u32 = u32(bitmap + w * 4);
-  const v: u32 = peek32(addr);
-  poke32(addr, used ? u32(v | mask) : u32(v & ~mask));
+  const word = wordAt(w);
+  word.bits = used ? u32(word.bits | mask) : u32(word.bits & ~mask);
 }
 
 /** The number of set bits of v. */
@@ -202,14 +214,14 @@ export function patIsUsed(page: u32): boolean {
   if (page >= top) {
     return true;
   }
-  return (peek32(u32(bitmap + (page >>> 5) * 4)) & u32(1 << (page & 31))) !== 0;
+  return (wordAt(page >>> 5).bits & u32(1 << (page & 31))) !== 0;
 }
 
 /** Count the clear bits of the whole bitmap (a pass over it, independent of any counter). */
 export function patCountFree(): u32 {
   let free: u32 = 0;
   for (let w: u32 = 0; w < words; w = u32(w + 1)) {
-    const v: u32 = peek32(u32(bitmap + w * 4));
+    const v: u32 = wordAt(w).bits;
     if (v !== ALL_USED) {
       free = u32(free + 32 - popcount(v));
     }

@@ -15,6 +15,7 @@ const path = require("path");
 const { spawn, spawnSync } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
 const { timedBoot } = require("./timed-boot");
+const { scratchCopy } = require("../scripts/lib/scratch");
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -22,17 +23,6 @@ const median = (xs) => {
 };
 const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** What the scratch copy holds: everything a build and a boot read. Not package-lock.json: with
- *  it (newer than the linked node_modules) scripts/setup would run `npm ci` through the link and
- *  empty the repository's own node_modules. */
-const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "package.json", "tsconfig.json"];
-
-function scratchCopy() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-bench-loop-"));
-  for (const p of COPY) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true, preserveTimestamps: true });
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-  return dir;
-}
 
 /** Runs a command in `cwd`; resolves {ms to exit, okMs to a `boot: ok` line or null, status, out}. */
 function timed(cmd, args, cwd) {
@@ -60,7 +50,7 @@ async function must(cmd, args, cwd, what) {
 
 /** The loop's figures (see the header); runs: samples of each, medians reported. */
 async function loopFigures({ runs = 3 } = {}) {
-  const dir = scratchCopy();
+  const dir = scratchCopy("tsk-bench-loop-");
   const node = process.execPath;
   try {
     await must(node, ["scripts/build.js"], dir, "the first build");

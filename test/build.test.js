@@ -11,7 +11,7 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
 
-const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "toolchain", "package.json", "tsconfig.json"];
+const { scratchCopy } = require("../scripts/lib/scratch");
 
 describe("build: incremental, keyed by content", function () {
   this.timeout(300000);
@@ -20,9 +20,7 @@ describe("build: incremental, keyed by content", function () {
   const ran = () => build({ log: null }).ran;
 
   before(function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-build-"));
-    for (const p of COPY) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true, preserveTimestamps: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    dir = scratchCopy("tsk-build-");
     ({ build } = require(path.join(dir, "scripts/lib/build")));
     build({ log: null }); // the first build does everything
   });

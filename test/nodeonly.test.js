@@ -10,7 +10,7 @@ const { spawnSync } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
 const { withSlot } = require("./lib/slots");
 
-const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "toolchain", "bios", "package.json", "tsconfig.json"];
+const { scratchCopy } = require("../scripts/lib/scratch");
 const NATIVE = /^(gcc.*|cc|c\+\+|g\+\+.*|cpp.*|i686-.*|x86_64-linux-gnu-.*|nasm|ndisasm|ld|ld\..*|objcopy|objdump|nm|addr2line|readelf|strip|as|ar|size|qemu-.*|gdb.*|apt|apt-get|dpkg.*|chromium.*)$/;
 
 describe("boot: with Node alone (no native tools, no QEMU)", function () {
@@ -18,9 +18,7 @@ describe("boot: with Node alone (no native tools, no QEMU)", function () {
   let dir;
   let env;
   before(function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-nodeonly-"));
-    for (const p of COPY) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true, preserveTimestamps: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    dir = scratchCopy("tsk-nodeonly-", ["bios"]);
     const bin = path.join(dir, ".bin-node-only");
     fs.mkdirSync(bin);
     for (const d of ["/usr/local/bin", "/usr/bin", "/bin"]) {

@@ -10,14 +10,12 @@ const { spawn } = require("child_process");
 const { ROOT } = require("../scripts/lib/build");
 const { withSlot } = require("./lib/slots");
 
-const COPY = ["boot", "kernel", "linker", "compiler", "scripts", "toolchain", "package.json", "tsconfig.json"];
+const { scratchCopy } = require("../scripts/lib/scratch");
 
 describe("boot: npm run watch", function () {
   this.timeout(300000);
   it("boots, rebuilds and boots again after an edit, and survives a build error", async function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-watch-"));
-    for (const p of COPY) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true, preserveTimestamps: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    const dir = scratchCopy("tsk-watch-");
     let child;
     try {
       await withSlot(async () => {

@@ -45,12 +45,6 @@ describe("compiler: memory layouts (Node on the simulated machine vs native memo
   for (const target of TARGETS) {
     describe(`on ${target.name}`, () => {
       before(skipUnavailable(target));
-      if (target.name.startsWith("i386/")) {
-        it("refuses a host program with layouts: it has no memory standing in for the machine", () => {
-          assert.throws(() => target.runMain(path.join(DIR, programs[0])), /the i386 host target has no machine for intrinsic '(load|store)(8|16|32)' \(it runs only in the kernel; a memory layout's field access is one too\)/);
-        });
-        return;
-      }
       for (const f of programs) {
         it(`${f}: same main() as Node`, () => {
           assert.strictEqual(target.runMain(path.join(DIR, f)), expected(f));

@@ -673,32 +673,36 @@ class FnGen {
 
   private intrinsic(name: string, args: Expr[]): void {
     const o = this.out;
-    if (this.mode === "host") {
-      throw new I386Error(`tsk: the i386 host target has no machine for intrinsic '${name}' (it runs only in the kernel; a memory layout's field access is one too): run host programs that touch memory with the C backend`);
+    // A host program's memory is an arena its start-up code maps (host.ts, HOST_MEMORY), as the C
+    // runtime's host build maps one: every address is an offset into it.
+    const host = this.mode === "host";
+    if (host && !HOST_INTRINSICS.has(name)) {
+      throw new I386Error(`tsk: the i386 host target has no machine for intrinsic '${name}' (only memory: load, store, fill32): it runs only in the kernel`);
     }
+    const base = (reg: string) => (host ? [`add ${reg}, dword [${HOST_MEMORY}]`] : []);
     // Arguments left to right onto the stack: the last is at [esp].
     this.pushArgs(args);
     switch (name) {
       case "load8":
-        o.push("pop ecx", "movzx eax, byte [ecx]");
+        o.push("pop ecx", ...base("ecx"), "movzx eax, byte [ecx]");
         return;
       case "load16":
-        o.push("pop ecx", "movzx eax, word [ecx]");
+        o.push("pop ecx", ...base("ecx"), "movzx eax, word [ecx]");
         return;
       case "load32":
-        o.push("pop ecx", "mov eax, dword [ecx]");
+        o.push("pop ecx", ...base("ecx"), "mov eax, dword [ecx]");
         return;
       case "store8":
-        o.push("pop eax", "pop ecx", "mov byte [ecx], al");
+        o.push("pop eax", "pop ecx", ...base("ecx"), "mov byte [ecx], al");
         return;
       case "store16":
-        o.push("pop eax", "pop ecx", "mov word [ecx], ax");
+        o.push("pop eax", "pop ecx", ...base("ecx"), "mov word [ecx], ax");
         return;
       case "store32":
-        o.push("pop eax", "pop ecx", "mov dword [ecx], eax");
+        o.push("pop eax", "pop ecx", ...base("ecx"), "mov dword [ecx], eax");
         return;
       case "fill32":
-        o.push("mov ecx, dword [esp]", "mov eax, dword [esp + 4]", "mov edx, dword [esp + 8]", "push edi", "mov edi, edx", "cld", "rep stosd", "pop edi", "add esp, 12");
+        o.push("mov ecx, dword [esp]", "mov eax, dword [esp + 4]", "mov edx, dword [esp + 8]", ...base("edx"), "push edi", "mov edi, edx", "cld", "rep stosd", "pop edi", "add esp, 12");
         return;
       case "inb":
         o.push("pop edx", "in al, dx", "movzx eax, al");
@@ -850,6 +854,11 @@ function imm32(v: bigint): string {
   return `${BigInt.asIntN(32, v)}`;
 }
 
+/** The host start-up code's word holding the memory arena's address (compiler/src/backend/i386/host.ts). */
+export const HOST_MEMORY = "tsk_host_mem";
+/** The intrinsics a host program has a machine for: memory, in the arena. */
+const HOST_INTRINSICS = new Set(["load8", "load16", "load32", "store8", "store16", "store32", "fill32"]);
+
 /** NASM's reserved words an external symbol cannot be spelled as (registers, size keywords...). */
 export const NASM_RESERVED = new Set(
   ("eax ebx ecx edx esi edi esp ebp ax bx cx dx si di sp bp al ah bl bh cl ch dl dh cs ds es fs gs ss " +
@@ -905,6 +914,7 @@ export function generate(p: Program, mode: Mode, cwd: string): Generated {
     "bits 32",
   ];
   for (const f of p.fns) if (f.linkage.k === "external") out.push(`global ${f.linkage.name}`);
+  if (mode === "host") out.push(`extern ${HOST_MEMORY}`);
   out.push("global tsk_code_start", "section .text", "tsk_code_start:", ...text.map((l) => (l.endsWith(":") || l === "" ? l : `    ${l}`)));
   if (p.hostMain) {
     // tsk run's entry: the program's main() under a name the host start-up code calls.

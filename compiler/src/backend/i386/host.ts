@@ -1,12 +1,16 @@
 // A static i386 Linux executable around the i386 backend's object, made with no native tool: a
 // tiny _start (NASM text, assembled by toolchain/asm) calls exported functions with constant
 // arguments, prints each u32 result in decimal on its own line with the write system call
-// (int 0x80) and exits 0; toolchain/link lays it out at the usual 0x08048000. The differential
+// (int 0x80) and exits 0; toolchain/link lays it out at the usual 0x08048000. Before the calls it
+// maps the program's memory (mmap2, MAP_NORESERVE: pages cost nothing until touched), as the C
+// runtime's host build does, with the same size (TSK_HOST_MEM of a 32-bit host build), so the
+// memory intrinsics and layout views of a host program address the same bytes on both targets. The differential
 // tests run it (directly, or through qemu-i386 where the host kernel cannot run i386 programs).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Assembler } = require("../../../../toolchain/asm/assemble");
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { link } = require("../../../../toolchain/link/link");
+import { HOST_MEMORY } from "./gen";
 
 export interface HostCall {
   /** The external (exported) name. */
@@ -14,6 +18,9 @@ export interface HostCall {
   /** Each argument's 32-bit pattern (negative numbers as i32). */
   args: number[];
 }
+
+/** The arena's size: the C runtime's TSK_HOST_MEM for a 32-bit host (compiler/runtime/tsk_runtime.h). */
+const HOST_MEMORY_BYTES = 0x60000000;
 
 const SCRIPT = `OUTPUT_FORMAT("elf32-i386")
 OUTPUT_ARCH(i386)
@@ -32,9 +39,23 @@ SECTIONS
 
 /** The _start object's source: calls in order, each result printed. */
 function startAsm(calls: HostCall[]): string {
-  const out = ["bits 32", "global _start"];
+  const out = ["bits 32", "global _start", `global ${HOST_MEMORY}`];
   for (const fn of new Set(calls.map((c) => c.fn))) out.push(`extern ${fn}`);
-  out.push("section .text", "_start:");
+  out.push(
+    "section .text",
+    "_start:",
+    "    mov eax, 192      ; mmap2(NULL, HOST_MEMORY_BYTES, READ|WRITE, PRIVATE|ANONYMOUS|NORESERVE, -1, 0)",
+    "    xor ebx, ebx",
+    `    mov ecx, ${HOST_MEMORY_BYTES}`,
+    "    mov edx, 3",
+    "    mov esi, 0x4022",
+    "    mov edi, -1",
+    "    xor ebp, ebp",
+    "    int 0x80",
+    "    cmp eax, -4096    ; -errno",
+    "    ja no_memory",
+    `    mov dword [${HOST_MEMORY}], eax`,
+  );
   for (const c of calls) {
     for (const a of [...c.args].reverse()) out.push(`    push dword ${BigInt.asIntN(32, BigInt(a))}`);
     out.push(`    call ${c.fn}`);
@@ -44,6 +65,15 @@ function startAsm(calls: HostCall[]): string {
   out.push(
     "    mov eax, 1        ; exit(0)",
     "    xor ebx, ebx",
+    "    int 0x80",
+    "no_memory:           ; say so on stderr, exit(3)",
+    "    mov eax, 4",
+    "    mov ebx, 2",
+    "    mov ecx, no_memory_text",
+    "    mov edx, no_memory_end - no_memory_text",
+    "    int 0x80",
+    "    mov eax, 1",
+    "    mov ebx, 3",
     "    int 0x80",
     "; eax in decimal and a newline on stdout",
     "print_u32:",
@@ -70,6 +100,9 @@ function startAsm(calls: HostCall[]): string {
     "section .data",
     "buf: times 16 db 0",
     "buf_end:",
+    `${HOST_MEMORY}: dd 0`,
+    'no_memory_text: db "tsk: cannot map the memory of the host program", 10',
+    "no_memory_end:",
     "",
   );
   return out.join("\n");

@@ -4,7 +4,11 @@
 //   tsk run <file.ts>             build natively for the host, run, print main()'s u32 result
 import * as fs from "fs";
 import { spawnSync } from "child_process";
-import { buildHost, compile, format } from "./compile";
+// The compiler (and TypeScript, ~0.5 s to load) only for a command that compiles: --help and
+// usage errors answer at once.
+type Compiler = typeof import("./compile");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const compiler = (): Compiler => require("./compile");
 
 const USAGE = `usage: tsk check <file.ts>...
        tsk emit <entry.ts> -o <out.c>
@@ -16,6 +20,7 @@ export function main(argv: string[]): number {
     return 0;
   }
   const [cmd, ...rest] = argv;
+  const { buildHost, compile, format } = cmd === "check" || cmd === "emit" || cmd === "run" ? compiler() : ({} as Compiler);
   switch (cmd) {
     case "check": {
       if (!rest.length) return usage();

@@ -554,7 +554,31 @@ class FnGen {
       o.push(`${ALU[e.op]} eax, ${imm ?? "ecx"}`);
       return;
     }
-    this.operands(e.a, e.b, false);
+    const shift = e.op === "<<" ? "shl" : e.op === ">>" ? (e.rep === "i32" ? "sar" : "shr") : undefined;
+    if (shift && e.b.k === "int") {
+      // A constant count: the immediate form, masked & 31 as JavaScript (and the CPU) mask it.
+      this.expr(e.a);
+      const n = Number(BigInt.asUintN(5, e.b.v));
+      if (n) o.push(`${shift} eax, ${n}`);
+      return;
+    }
+    if (e.op === "*" && (e.b.k === "int" || e.a.k === "int")) {
+      // A constant factor (either side: a constant has no effect to order): the low 32 bits of
+      // the product are a shift for a power of two, else imul's immediate form.
+      const [x, c] = e.b.k === "int" ? [e.a, e.b.v] : [e.b, (e.a as { v: bigint }).v];
+      this.expr(x);
+      const v = BigInt.asUintN(32, c);
+      if (v === 0n) o.push("xor eax, eax");
+      else if ((v & (v - 1n)) === 0n) {
+        const k = v.toString(2).length - 1;
+        if (k) o.push(`shl eax, ${k}`);
+      } else o.push(`imul eax, eax, ${imm32(v)}`);
+      return;
+    }
+    // The CPU masks a shift count & 31 itself: a mask the IR applies for JavaScript's sake, `& m`
+    // with m's low five bits set, leaves the same low five bits and can go.
+    const b = shift && e.b.k === "bin" && e.b.op === "&" && e.b.b.k === "int" && (e.b.b.v & 31n) === 31n ? e.b.a : e.b;
+    this.operands(e.a, b, false);
     switch (e.op) {
       case "+":
         o.push("add eax, ecx");

@@ -475,9 +475,10 @@ class FnGen {
     if (c.k === "cmp") {
       const rep = repOf(c.a);
       if (rep !== "i64" && rep !== "str" && rep !== "void") {
-        const imm = this.operands(c.a, c.b, true);
+        const imm = this.operands(c.a, c.b, true, true);
         const cc = (rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[c.op];
-        o.push(`cmp eax, ${imm ?? "ecx"}`, `j${when ? cc : CC_NOT[cc]} ${label}`);
+        // Against 0, test sets the same ZF, SF and CF = OF = 0 as cmp, one byte shorter.
+        o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, `j${when ? cc : CC_NOT[cc]} ${label}`);
         return;
       }
     }
@@ -512,7 +513,7 @@ class FnGen {
   /** An operand read with no effect and no register but ecx: a constant or a 32-bit-or-narrower
    *  variable. Such a right operand is loaded straight into ecx (or used as an immediate) after
    *  the left one is evaluated: the same order, without the round trip through the stack. */
-  private operand(x: Expr): { imm?: string; load?: string } | undefined {
+  private operand(x: Expr): { imm?: string; load?: string; mem?: string } | undefined {
     if (x.k === "int") return { imm: imm32(x.v) };
     if (x.k === "bool") return { imm: x.v ? "1" : "0" };
     const v = x.k === "var" ? x.v : x.k === "temp" ? x.t : undefined;
@@ -526,19 +527,28 @@ class FnGen {
         return { load: `movzx ecx, word ${at}` };
       case "u32":
       case "i32":
-        return { load: `mov ecx, dword ${at}` };
+        return { load: `mov ecx, dword ${at}`, mem: `dword ${at}` };
     }
     return undefined;
   }
 
   /** a into eax and b into ecx, a evaluated first. Returns b's immediate when `immOk` and b is a
    *  constant (then ecx is not loaded). */
-  private operands(a: Expr, b: Expr, immOk: boolean): string | undefined {
+  private operands(a: Expr, b: Expr, immOk: boolean, memOk = false): string | undefined {
     const fast = this.operand(b);
     if (fast) {
       this.expr(a);
       if (fast.imm !== undefined && immOk) return fast.imm;
+      if (fast.mem !== undefined && memOk) return fast.mem;
       this.out.push(fast.load ?? `mov ecx, ${fast.imm}`);
+      return undefined;
+    }
+    // A simple left operand and a right one that writes nothing: their order cannot be observed,
+    // so b first, then a straight into eax (no round trip through the stack).
+    if (this.operand(a) && pure(b)) {
+      this.expr(b);
+      this.out.push("mov ecx, eax");
+      this.expr(a);
       return undefined;
     }
     this.pair(a, b);
@@ -549,8 +559,16 @@ class FnGen {
   private bin(e: Expr & { k: "bin" }): void {
     const o = this.out;
     const ALU: Record<string, string> = { "+": "add", "-": "sub", "&": "and", "|": "or", "^": "xor" };
+    if (ALU[e.op] || e.op === "*") {
+      // Commutative, a simple and b not: b first, then a as the right operand (an immediate or
+      // memory), when nothing b does can change a.
+      const comm = e.op !== "-";
+      if (comm && !this.operand(e.b) && this.operand(e.a) && (e.a.k === "int" || e.a.k === "bool" || pure(e.b))) {
+        return this.bin({ ...e, a: e.b, b: e.a });
+      }
+    }
     if (ALU[e.op]) {
-      const imm = this.operands(e.a, e.b, true);
+      const imm = this.operands(e.a, e.b, true, true);
       o.push(`${ALU[e.op]} eax, ${imm ?? "ecx"}`);
       return;
     }
@@ -577,7 +595,12 @@ class FnGen {
     }
     // The CPU masks a shift count & 31 itself: a mask the IR applies for JavaScript's sake, `& m`
     // with m's low five bits set, leaves the same low five bits and can go.
-    const b = shift && e.b.k === "bin" && e.b.op === "&" && e.b.b.k === "int" && (e.b.b.v & 31n) === 31n ? e.b.a : e.b;
+    let b = e.b;
+    while (shift && b.k === "bin" && b.op === "&" && b.b.k === "int" && (b.b.v & 31n) === 31n) b = b.a;
+    if (e.op === "*") {
+      o.push(`imul eax, ${this.operands(e.a, b, false, true) ?? "ecx"}`);
+      return;
+    }
     this.operands(e.a, b, false);
     switch (e.op) {
       case "+":
@@ -627,7 +650,7 @@ class FnGen {
       o.push("cmp dword [esp + 4], edx", `jne ${hi}`, "cmp dword [esp], eax", setcc(CC_UNSIGNED[op]), `jmp ${end}`, `${hi}:`, setcc(CC_SIGNED[op]), `${end}:`, "movzx eax, al", "add esp, 8");
       return;
     }
-    const imm = this.operands(a, b, true);
+    const imm = this.operands(a, b, true, true);
     o.push(`cmp eax, ${imm ?? "ecx"}`, setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
   }
 
@@ -700,27 +723,30 @@ class FnGen {
     if (this.mode === "host") {
       throw new I386Error(`tsk: the i386 host target has no machine for intrinsic '${name}' (it runs only in the kernel; a memory layout's field access is one too): run host programs that touch memory with the C backend`);
     }
+    // One argument: in eax. Two: the first in eax, the second in ecx (or an immediate), left to
+    // right as operands() orders them.
+    const W: Record<string, [string, string]> = {
+      load8: ["movzx eax, byte", ""], load16: ["movzx eax, word", ""], load32: ["mov eax, dword", ""],
+      store8: ["byte", "cl"], store16: ["word", "cx"], store32: ["dword", "ecx"],
+    };
+    if (name.startsWith("load") && W[name]) {
+      this.expr(args[0]);
+      o.push(`${W[name][0]} [eax]`);
+      return;
+    }
+    if (name.startsWith("store") && W[name]) {
+      const imm = this.operands(args[0], args[1], name === "store32");
+      o.push(`mov ${W[name][0]} [eax], ${imm ?? W[name][1]}`);
+      return;
+    }
+    if (name === "outb" || name === "outw" || name === "outl") {
+      this.operands(args[0], args[1], false);
+      o.push("mov edx, eax", "mov eax, ecx", `out dx, ${name === "outb" ? "al" : name === "outw" ? "ax" : "eax"}`);
+      return;
+    }
     // Arguments left to right onto the stack: the last is at [esp].
     this.pushArgs(args);
     switch (name) {
-      case "load8":
-        o.push("pop ecx", "movzx eax, byte [ecx]");
-        return;
-      case "load16":
-        o.push("pop ecx", "movzx eax, word [ecx]");
-        return;
-      case "load32":
-        o.push("pop ecx", "mov eax, dword [ecx]");
-        return;
-      case "store8":
-        o.push("pop eax", "pop ecx", "mov byte [ecx], al");
-        return;
-      case "store16":
-        o.push("pop eax", "pop ecx", "mov word [ecx], ax");
-        return;
-      case "store32":
-        o.push("pop eax", "pop ecx", "mov dword [ecx], eax");
-        return;
       case "fill32":
         o.push("mov ecx, dword [esp]", "mov eax, dword [esp + 4]", "mov edx, dword [esp + 8]", "push edi", "mov edi, edx", "cld", "rep stosd", "pop edi", "add esp, 12");
         return;
@@ -732,15 +758,6 @@ class FnGen {
         return;
       case "inl":
         o.push("pop edx", "in eax, dx");
-        return;
-      case "outb":
-        o.push("pop eax", "pop edx", "out dx, al");
-        return;
-      case "outw":
-        o.push("pop eax", "pop edx", "out dx, ax");
-        return;
-      case "outl":
-        o.push("pop eax", "pop edx", "out dx, eax");
         return;
       case "cli":
       case "sti":
@@ -866,6 +883,39 @@ function leaf(e: Expr): boolean {
       return e.temps.every((t) => leaf(t.x)) && leaf(e.body);
     default:
       return true;
+  }
+}
+
+/** Whether evaluating `e` writes nothing (no call, store, port access or temporary), so reading
+ *  a variable before or after it gives the same value. */
+function pure(e: Expr): boolean {
+  switch (e.k) {
+    case "int":
+    case "bool":
+    case "str":
+    case "var":
+    case "temp":
+      return true;
+    case "conv":
+    case "not":
+    case "bnot":
+      return pure(e.x);
+    case "bin":
+    case "cmp":
+    case "logic":
+      return pure(e.a) && pure(e.b);
+    case "cond":
+      return pure(e.c) && pure(e.a) && pure(e.b);
+    case "intrinsic":
+      return (e.name === "load8" || e.name === "load16" || e.name === "load32") && e.args.every(pure);
+    case "runtime":
+      return e.args.every(pure);
+    case "strlen":
+      return pure(e.s);
+    case "index":
+      return pure(e.i);
+    default:
+      return false;
   }
 }
 

@@ -91,7 +91,7 @@ class FnGen {
     o[sub] = this.frame ? `sub esp, ${this.frame}` : "nop";
     if (!this.frame) o.splice(sub, 1);
     o.push(".ret:", "leave", "ret", "");
-    return o;
+    return reloadsDropped(o);
   }
 
   private local(x: Var | Temp): void {
@@ -474,9 +474,10 @@ class FnGen {
     }
     if (c.k === "cmp") {
       const rep = repOf(c.a);
-      if (rep !== "i64" && rep !== "str" && rep !== "void") {
-        const imm = this.operands(c.a, c.b, true, true);
-        const cc = (rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[c.op];
+      const n = rep === "i64" ? narrowCmp(c.a, c.b) : undefined;
+      if (n || (rep !== "i64" && rep !== "str" && rep !== "void")) {
+        const imm = this.operands(n?.a ?? c.a, n?.b ?? c.b, true, true);
+        const cc = (n ? (n.signed ? CC_SIGNED : CC_UNSIGNED) : rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[c.op];
         // Against 0, test sets the same ZF, SF and CF = OF = 0 as cmp, one byte shorter.
         o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, `j${when ? cc : CC_NOT[cc]} ${label}`);
         return;
@@ -637,6 +638,12 @@ class FnGen {
 
   private cmp(op: string, a: Expr, b: Expr): void {
     const o = this.out;
+    const n = narrowCmp(a, b);
+    if (n) {
+      const imm = this.operands(n.a, n.b, true, true);
+      o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, setcc((n.signed ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
+      return;
+    }
     const rep = repOf(a);
     if (rep === "str" || rep === "void") throw new I386Error(`tsk: the i386 backend cannot compare ${rep} values`);
     if (rep === "i64") {
@@ -651,7 +658,7 @@ class FnGen {
       return;
     }
     const imm = this.operands(a, b, true, true);
-    o.push(`cmp eax, ${imm ?? "ecx"}`, setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
+    o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
   }
 
   /** A call of a small leaf function whose body is one `return x` (or one expression statement)
@@ -884,6 +891,54 @@ function leaf(e: Expr): boolean {
     default:
       return true;
   }
+}
+
+/** A 64-bit comparison of two 32-bit values widened the same way (or one and a constant in its
+ *  range) as a 32-bit one: both sign-extended compare as i32, both zero-extended as u32; a value
+ *  in [0, 2^31) (u8, u16, bool, a small constant) is either. Mixed signs stay 64-bit. */
+function narrowCmp(a: Expr, b: Expr): { a: Expr; b: Expr; signed: boolean } | undefined {
+  const side = (x: Expr): { x: Expr; s: "s" | "u" | "any" } | undefined => {
+    if (x.k === "conv" && x.to === "i64") {
+      if (x.x.k === "int") return side(x.x);
+      const r = repOf(x.x);
+      if (r === "i32") return { x: x.x, s: "s" };
+      if (r === "u32") return { x: x.x, s: "u" };
+      if (r === "u8" || r === "u16" || r === "bool") return { x: x.x, s: "any" };
+      return undefined;
+    }
+    if (x.k === "int") {
+      if (x.v >= 0n && x.v < 2n ** 31n) return { x: { k: "int", v: x.v, rep: "u32" }, s: "any" };
+      if (x.v < 0n && x.v >= -(2n ** 31n)) return { x: { k: "int", v: x.v, rep: "i32" }, s: "s" };
+      if (x.v >= 2n ** 31n && x.v < 2n ** 32n) return { x: { k: "int", v: x.v, rep: "u32" }, s: "u" };
+    }
+    return undefined;
+  };
+  const l = side(a);
+  const r = side(b);
+  if (!l || !r || (l.s !== "any" && r.s !== "any" && l.s !== r.s)) return undefined;
+  return { a: l.x, b: r.x, signed: l.s === "s" || r.s === "s" };
+}
+
+/** The code without the reload of a value just stored from eax (a statement's result read back
+ *  by the next one): only line-map marks, which nothing jumps to, may stand between the two, and
+ *  eax holds the value canonical for its width, as the reload would make it. */
+function reloadsDropped(code: string[]): string[] {
+  const out: string[] = [];
+  let stored: string | undefined;
+  for (const line of code) {
+    if (stored !== undefined && line === stored) {
+      stored = undefined;
+      continue;
+    }
+    if (/^\.m\d+:$/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    const m = /^mov (dword|word|byte) (\[[^\]]*\]), (eax|ax|al)$/.exec(line);
+    stored = m ? (m[1] === "dword" ? `mov eax, dword ${m[2]}` : `movzx eax, ${m[1]} ${m[2]}`) : undefined;
+    out.push(line);
+  }
+  return out;
 }
 
 /** Whether evaluating `e` writes nothing (no call, store, port access or temporary), so reading

@@ -1,7 +1,7 @@
 // The i386 backend's own edges (compiler/src/backend/i386): division and modulo across signedness
 // at their extremes with run-time operands (no constant folding can hide them), charCodeAt outside
-// the string, narrow parameters, the forms picked for constant operands; what it refuses (clear errors, never other code); and the line
-// map the kernel's line table is made from.
+// the string, narrow parameters, the forms picked for constant operands; what it refuses (clear
+// errors, never other code); and the line map the kernel's line table is made from.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";

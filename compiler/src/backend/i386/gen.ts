@@ -699,17 +699,24 @@ class FnGen {
     const sizes = fn.params.map((p) => slotBytes(p.rep));
     const total = sizes.reduce((x, y) => x + y, 0);
     if (args.length !== fn.params.length) throw new I386Error(`tsk: internal error (i386): ${fn.name} called with ${args.length} arguments`);
-    // Room for the arguments first, then each argument stored in place, left to right (every
-    // evaluation leaves esp where it found it).
-    if (total) o.push(`sub esp, ${total}`);
-    let off = 0;
-    args.forEach((a, i) => {
-      this.expr(a);
-      const rep = fn.params[i].rep;
-      o.push(`mov dword [esp + ${off}], eax`);
-      if (rep === "str") o.push(`mov dword [esp + ${off + 4}], edx`);
-      off += sizes[i];
-    });
+    // Arguments that are all constants or 32-bit variables (reads with no effect, so in any order)
+    // are pushed, last first.
+    const simple = args.map((a) => this.operand(a));
+    if (total && total === 4 * args.length && simple.every((x) => x && (x.imm ?? x.mem) !== undefined)) {
+      for (const x of simple.reverse()) o.push(`push ${x!.mem ?? `dword ${x!.imm}`}`);
+    } else if (total) {
+      // Room for the arguments first, then each argument stored in place, left to right (every
+      // evaluation leaves esp where it found it).
+      o.push(`sub esp, ${total}`);
+      let off = 0;
+      args.forEach((a, i) => {
+        this.expr(a);
+        const rep = fn.params[i].rep;
+        o.push(`mov dword [esp + ${off}], eax`);
+        if (rep === "str") o.push(`mov dword [esp + ${off + 4}], edx`);
+        off += sizes[i];
+      });
+    }
     o.push(`call ${this.names.fn(fn)}`);
     if (total) o.push(`add esp, ${total}`);
     // cdecl leaves the upper bits of a narrow result unspecified (assembly callees, gcc's code).
@@ -749,6 +756,16 @@ class FnGen {
     if (name === "outb" || name === "outw" || name === "outl") {
       this.operands(args[0], args[1], false);
       o.push("mov edx, eax", "mov eax, ecx", `out dx, ${name === "outb" ? "al" : name === "outw" ? "ax" : "eax"}`);
+      return;
+    }
+    if (name === "fill32" && this.operand(args[1]) && this.operand(args[2])) {
+      // The address evaluated first; the value and count are reads with no effect, so in any order.
+      this.expr(args[0]);
+      o.push("push edi", "mov edi, eax");
+      this.expr(args[2]);
+      o.push("mov ecx, eax");
+      this.expr(args[1]);
+      o.push("cld", "rep stosd", "pop edi");
       return;
     }
     // Arguments left to right onto the stack: the last is at [esp].

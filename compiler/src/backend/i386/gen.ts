@@ -205,15 +205,24 @@ class FnGen {
   private simple(s: Simple): void {
     switch (s.k) {
       case "decl":
-        this.expr(s.init);
+      case "assign": {
+        const x = s.k === "decl" ? s.init : s.x;
+        // A constant into a 32-bit variable: stored as an immediate.
+        if (x.k === "int" && (s.v.rep === "u32" || s.v.rep === "i32")) {
+          this.out.push(`mov dword ${this.where(s.v)}, ${imm32(x.v)}`);
+          return;
+        }
+        this.expr(x);
         this.store(s.v);
         return;
-      case "assign":
-        this.expr(s.x);
-        this.store(s.v);
-        return;
+      }
       case "step":
-        // x++ / x-- on a numeric variable: wrap as C's conversion back to the variable's type does.
+        // x++ / x-- on a numeric variable: wrap as C's conversion back to the variable's type does
+        // (on a 32-bit one, the add in memory wraps by itself).
+        if (s.v.rep === "u32" || s.v.rep === "i32") {
+          this.out.push(`${s.op === "+" ? "add" : "sub"} dword ${this.where(s.v)}, 1`);
+          return;
+        }
         this.load(s.v);
         this.out.push(s.op === "+" ? "add eax, 1" : "sub eax, 1");
         this.canon(s.v.rep);
@@ -476,7 +485,16 @@ class FnGen {
       const rep = repOf(c.a);
       const n = rep === "i64" ? narrowCmp(c.a, c.b) : undefined;
       if (n || (rep !== "i64" && rep !== "str" && rep !== "void")) {
-        const imm = this.operands(n?.a ?? c.a, n?.b ?? c.b, true, true);
+        const ca = n?.a ?? c.a;
+        const cb = n?.b ?? c.b;
+        const and = bits32(ca);
+        if ((c.op === "==" || c.op === "!=") && cb.k === "int" && cb.v === 0n && and.k === "bin" && and.op === "&" && and.b.k === "int") {
+          // (x & m) == 0: test sets ZF from the and without computing it into eax.
+          this.expr(and.a);
+          o.push(`test eax, ${imm32(and.b.v)}`, `j${(c.op === "==") === when ? "e" : "ne"} ${label}`);
+          return;
+        }
+        const imm = this.operands(ca, cb, true, true);
         const cc = (n ? (n.signed ? CC_SIGNED : CC_UNSIGNED) : rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[c.op];
         // Against 0, test sets the same ZF, SF and CF = OF = 0 as cmp, one byte shorter.
         o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, `j${when ? cc : CC_NOT[cc]} ${label}`);
@@ -908,6 +926,13 @@ function leaf(e: Expr): boolean {
     default:
       return true;
   }
+}
+
+/** `x` under conversions between u32 and i32, which keep its 32 bits as they are. */
+function bits32(x: Expr): Expr {
+  const r32 = (r: Rep) => r === "u32" || r === "i32";
+  while (x.k === "conv" && r32(x.to) && r32(repOf(x.x))) x = x.x;
+  return x;
 }
 
 /** A 64-bit comparison of two 32-bit values widened the same way (or one and a constant in its

@@ -1,7 +1,9 @@
 // The i386 backend's code generator: IR in, NASM text out (toolchain/asm assembles it). A simple
 // accumulator machine, exact before fast: every value lives in eax (a str in eax = len, edx = ptr;
 // an i64 in edx:eax), canonical for its representation (u8/u16 zero-extended, bool 0 or 1), and
-// every intermediate goes through the stack. Functions are cdecl with `push ebp; mov ebp, esp`
+// an intermediate goes through the stack unless the other operand is simple (a constant or a
+// variable: an immediate, a memory operand or ecx; see operands()): small local choices of
+// instruction form, no register allocation. Functions are cdecl with `push ebp; mov ebp, esp`
 // frames (the fault report's stack walk and assembly callers rely on them); only eax, ecx and edx
 // are clobbered (ebx and edi are saved around the few sequences that need them). Before each
 // statement a local label marks where its .ts line starts: the line map (lines.ts) reads them back.

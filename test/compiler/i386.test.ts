@@ -1,7 +1,7 @@
 // The i386 backend's own edges (compiler/src/backend/i386): division and modulo across signedness
 // at their extremes with run-time operands (no constant folding can hide them), charCodeAt outside
-// the string, narrow parameters; what it refuses (clear errors, never other code); and the line
-// map the kernel's line table is made from.
+// the string, narrow parameters, the forms picked for constant operands; what it refuses (clear
+// errors, never other code); and the line map the kernel's line table is made from.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -27,6 +27,28 @@ export function at(i: i32): u32 { return code("tsk!", i); }
 export function narrow(x: u8, y: u16): u32 { return u32(u8(x + 1) + u16(y + 1)); }
 `;
 
+// The forms the code generator picks for constant operands (immediate shifts and factors, shift
+// masks left to the CPU, 64-bit comparisons done in 32 bits) at the values where they could go wrong.
+const CONSTANTS = `
+export function shl0(x: u32, n: u32): u32 { return u32((x << 0) + (x << 32) + (x << 33)); }
+export function shifts(x: u32, i: i32): u32 { return u32((x >>> 31) ^ u32(i >> 31) ^ u32(i >> 1) ^ (x >>> 33)); }
+export function masked(x: u32, n: u32): u32 { return u32(((x << (n & 63)) ^ (x >>> (n & 15))) + u32(i32(x) >> (n & 31))); }
+export function factors(x: u32, i: i32): u32 { return u32(u32(x * 0) + u32(x * 1) + u32(x * 8) + u32(Math.imul(x, 0x80000000)) + u32(x * 7) + u32(i * -3) + u32(5 * x)); }
+export function cmps(i: i32, x: u32, b: u8): u32 {
+  let r: u32 = 0;
+  if (i < 0) r = u32(r | 1);
+  if (i > -1) r = u32(r | 2);
+  if (x < 0x80000000) r = u32(r | 4);
+  if (i < 0x80000000) r = u32(r | 8);
+  if (b >= 200) r = u32(r | 16);
+  if ((i & 6) !== 0) r = u32(r | 32);
+  if (i >= -2147483648) r = u32(r | 64);
+  if (x > 0xfffffffe) r = u32(r | 128);
+  if (i === x) r = u32(r | 256);
+  return r;
+}
+`;
+
 describe("compiler: the i386 backend", () => {
   before(skipUnavailable(target));
 
@@ -40,6 +62,18 @@ describe("compiler: the i386 backend", () => {
       ...[-1, MIN, 0, 3, 4, 0x7fffffff].map((i) => ({ fn: "at", args: [i] })),
       { fn: "narrow", args: [255, 65535] },
       { fn: "narrow", args: [7, 9] },
+    ];
+    assert.deepStrictEqual(target.runCalls(file, calls), runNode(file, calls));
+  });
+
+  it("constant shifts, constant factors and comparisons with constants give Node's results", () => {
+    const file = writeModule(CONSTANTS, "constants");
+    const MIN = -2147483648;
+    const calls = [
+      ...[[0, 0], [1, 1], [0xffffffff, 31], [0x80000001, 32], [0x12345678, 33], [3, 0xffffffff]].flatMap(([x, n]) => [
+        { fn: "shl0", args: [x, n] }, { fn: "shifts", args: [x, n | 0] }, { fn: "masked", args: [x, n] }, { fn: "factors", args: [x, n | 0] },
+      ]),
+      ...[[MIN, 0, 0], [-1, 0x7fffffff, 199], [0, 0x80000000, 200], [6, 0xffffffff, 255], [0x7fffffff, 0xfffffffe, 1], [-1, 0xffffffff, 0]].map((a) => ({ fn: "cmps", args: a })),
     ];
     assert.deepStrictEqual(target.runCalls(file, calls), runNode(file, calls));
   });

@@ -1,7 +1,9 @@
 // The i386 backend's code generator: IR in, NASM text out (toolchain/asm assembles it). A simple
 // accumulator machine, exact before fast: every value lives in eax (a str in eax = len, edx = ptr;
 // an i64 in edx:eax), canonical for its representation (u8/u16 zero-extended, bool 0 or 1), and
-// every intermediate goes through the stack. Functions are cdecl with `push ebp; mov ebp, esp`
+// an intermediate goes through the stack unless the other operand is simple (a constant or a
+// variable: an immediate, a memory operand or ecx; see operands()): small local choices of
+// instruction form, no register allocation. Functions are cdecl with `push ebp; mov ebp, esp`
 // frames (the fault report's stack walk and assembly callers rely on them); only eax, ecx and edx
 // are clobbered (ebx and edi are saved around the few sequences that need them). Before each
 // statement a local label marks where its .ts line starts: the line map (lines.ts) reads them back.
@@ -91,7 +93,7 @@ class FnGen {
     o[sub] = this.frame ? `sub esp, ${this.frame}` : "nop";
     if (!this.frame) o.splice(sub, 1);
     o.push(".ret:", "leave", "ret", "");
-    return o;
+    return reloadsDropped(o);
   }
 
   private local(x: Var | Temp): void {
@@ -205,15 +207,24 @@ class FnGen {
   private simple(s: Simple): void {
     switch (s.k) {
       case "decl":
-        this.expr(s.init);
+      case "assign": {
+        const x = s.k === "decl" ? s.init : s.x;
+        // A constant into a 32-bit variable: stored as an immediate.
+        if (x.k === "int" && (s.v.rep === "u32" || s.v.rep === "i32")) {
+          this.out.push(`mov dword ${this.where(s.v)}, ${imm32(x.v)}`);
+          return;
+        }
+        this.expr(x);
         this.store(s.v);
         return;
-      case "assign":
-        this.expr(s.x);
-        this.store(s.v);
-        return;
+      }
       case "step":
-        // x++ / x-- on a numeric variable: wrap as C's conversion back to the variable's type does.
+        // x++ / x-- on a numeric variable: wrap as C's conversion back to the variable's type does
+        // (on a 32-bit one, the add in memory wraps by itself).
+        if (s.v.rep === "u32" || s.v.rep === "i32") {
+          this.out.push(`${s.op === "+" ? "add" : "sub"} dword ${this.where(s.v)}, 1`);
+          return;
+        }
         this.load(s.v);
         this.out.push(s.op === "+" ? "add eax, 1" : "sub eax, 1");
         this.canon(s.v.rep);
@@ -474,10 +485,21 @@ class FnGen {
     }
     if (c.k === "cmp") {
       const rep = repOf(c.a);
-      if (rep !== "i64" && rep !== "str" && rep !== "void") {
-        const imm = this.operands(c.a, c.b, true);
-        const cc = (rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[c.op];
-        o.push(`cmp eax, ${imm ?? "ecx"}`, `j${when ? cc : CC_NOT[cc]} ${label}`);
+      const n = rep === "i64" ? narrowCmp(c.a, c.b) : undefined;
+      if (n || (rep !== "i64" && rep !== "str" && rep !== "void")) {
+        const ca = n?.a ?? c.a;
+        const cb = n?.b ?? c.b;
+        const and = bits32(ca);
+        if ((c.op === "==" || c.op === "!=") && cb.k === "int" && cb.v === 0n && and.k === "bin" && and.op === "&" && and.b.k === "int") {
+          // (x & m) == 0: test sets ZF from the and without computing it into eax.
+          this.expr(and.a);
+          o.push(`test eax, ${imm32(and.b.v)}`, `j${(c.op === "==") === when ? "e" : "ne"} ${label}`);
+          return;
+        }
+        const imm = this.operands(ca, cb, true, true);
+        const cc = (n ? (n.signed ? CC_SIGNED : CC_UNSIGNED) : rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[c.op];
+        // Against 0, test sets the same ZF, SF and CF = OF = 0 as cmp, one byte shorter.
+        o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, `j${when ? cc : CC_NOT[cc]} ${label}`);
         return;
       }
     }
@@ -512,7 +534,7 @@ class FnGen {
   /** An operand read with no effect and no register but ecx: a constant or a 32-bit-or-narrower
    *  variable. Such a right operand is loaded straight into ecx (or used as an immediate) after
    *  the left one is evaluated: the same order, without the round trip through the stack. */
-  private operand(x: Expr): { imm?: string; load?: string } | undefined {
+  private operand(x: Expr): { imm?: string; load?: string; mem?: string } | undefined {
     if (x.k === "int") return { imm: imm32(x.v) };
     if (x.k === "bool") return { imm: x.v ? "1" : "0" };
     const v = x.k === "var" ? x.v : x.k === "temp" ? x.t : undefined;
@@ -526,19 +548,28 @@ class FnGen {
         return { load: `movzx ecx, word ${at}` };
       case "u32":
       case "i32":
-        return { load: `mov ecx, dword ${at}` };
+        return { load: `mov ecx, dword ${at}`, mem: `dword ${at}` };
     }
     return undefined;
   }
 
   /** a into eax and b into ecx, a evaluated first. Returns b's immediate when `immOk` and b is a
    *  constant (then ecx is not loaded). */
-  private operands(a: Expr, b: Expr, immOk: boolean): string | undefined {
+  private operands(a: Expr, b: Expr, immOk: boolean, memOk = false): string | undefined {
     const fast = this.operand(b);
     if (fast) {
       this.expr(a);
       if (fast.imm !== undefined && immOk) return fast.imm;
+      if (fast.mem !== undefined && memOk) return fast.mem;
       this.out.push(fast.load ?? `mov ecx, ${fast.imm}`);
+      return undefined;
+    }
+    // A simple left operand and a right one that writes nothing: their order cannot be observed,
+    // so b first, then a straight into eax (no round trip through the stack).
+    if (this.operand(a) && pure(b)) {
+      this.expr(b);
+      this.out.push("mov ecx, eax");
+      this.expr(a);
       return undefined;
     }
     this.pair(a, b);
@@ -549,12 +580,49 @@ class FnGen {
   private bin(e: Expr & { k: "bin" }): void {
     const o = this.out;
     const ALU: Record<string, string> = { "+": "add", "-": "sub", "&": "and", "|": "or", "^": "xor" };
+    if (ALU[e.op] || e.op === "*") {
+      // Commutative, a simple and b not: b first, then a as the right operand (an immediate or
+      // memory), when nothing b does can change a.
+      const comm = e.op !== "-";
+      if (comm && !this.operand(e.b) && this.operand(e.a) && (e.a.k === "int" || e.a.k === "bool" || pure(e.b))) {
+        return this.bin({ ...e, a: e.b, b: e.a });
+      }
+    }
     if (ALU[e.op]) {
-      const imm = this.operands(e.a, e.b, true);
+      const imm = this.operands(e.a, e.b, true, true);
       o.push(`${ALU[e.op]} eax, ${imm ?? "ecx"}`);
       return;
     }
-    this.operands(e.a, e.b, false);
+    const shift = e.op === "<<" ? "shl" : e.op === ">>" ? (e.rep === "i32" ? "sar" : "shr") : undefined;
+    if (shift && e.b.k === "int") {
+      // A constant count: the immediate form, masked & 31 as JavaScript (and the CPU) mask it.
+      this.expr(e.a);
+      const n = Number(BigInt.asUintN(5, e.b.v));
+      if (n) o.push(`${shift} eax, ${n}`);
+      return;
+    }
+    if (e.op === "*" && (e.b.k === "int" || e.a.k === "int")) {
+      // A constant factor (either side: a constant has no effect to order): the low 32 bits of
+      // the product are a shift for a power of two, else imul's immediate form.
+      const [x, c] = e.b.k === "int" ? [e.a, e.b.v] : [e.b, (e.a as { v: bigint }).v];
+      this.expr(x);
+      const v = BigInt.asUintN(32, c);
+      if (v === 0n) o.push("xor eax, eax");
+      else if ((v & (v - 1n)) === 0n) {
+        const k = v.toString(2).length - 1;
+        if (k) o.push(`shl eax, ${k}`);
+      } else o.push(`imul eax, eax, ${imm32(v)}`);
+      return;
+    }
+    // The CPU masks a shift count & 31 itself: a mask the IR applies for JavaScript's sake, `& m`
+    // with m's low five bits set, leaves the same low five bits and can go.
+    let b = e.b;
+    while (shift && b.k === "bin" && b.op === "&" && b.b.k === "int" && (b.b.v & 31n) === 31n) b = b.a;
+    if (e.op === "*") {
+      o.push(`imul eax, ${this.operands(e.a, b, false, true) ?? "ecx"}`);
+      return;
+    }
+    this.operands(e.a, b, false);
     switch (e.op) {
       case "+":
         o.push("add eax, ecx");
@@ -590,6 +658,12 @@ class FnGen {
 
   private cmp(op: string, a: Expr, b: Expr): void {
     const o = this.out;
+    const n = narrowCmp(a, b);
+    if (n) {
+      const imm = this.operands(n.a, n.b, true, true);
+      o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, setcc((n.signed ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
+      return;
+    }
     const rep = repOf(a);
     if (rep === "str" || rep === "void") throw new I386Error(`tsk: the i386 backend cannot compare ${rep} values`);
     if (rep === "i64") {
@@ -603,8 +677,8 @@ class FnGen {
       o.push("cmp dword [esp + 4], edx", `jne ${hi}`, "cmp dword [esp], eax", setcc(CC_UNSIGNED[op]), `jmp ${end}`, `${hi}:`, setcc(CC_SIGNED[op]), `${end}:`, "movzx eax, al", "add esp, 8");
       return;
     }
-    const imm = this.operands(a, b, true);
-    o.push(`cmp eax, ${imm ?? "ecx"}`, setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
+    const imm = this.operands(a, b, true, true);
+    o.push(imm === "0" ? "test eax, eax" : `cmp eax, ${imm ?? "ecx"}`, setcc((rep === "i32" ? CC_SIGNED : CC_UNSIGNED)[op]), "movzx eax, al");
   }
 
   /** A call of a small leaf function whose body is one `return x` (or one expression statement)
@@ -645,17 +719,24 @@ class FnGen {
     const sizes = fn.params.map((p) => slotBytes(p.rep));
     const total = sizes.reduce((x, y) => x + y, 0);
     if (args.length !== fn.params.length) throw new I386Error(`tsk: internal error (i386): ${fn.name} called with ${args.length} arguments`);
-    // Room for the arguments first, then each argument stored in place, left to right (every
-    // evaluation leaves esp where it found it).
-    if (total) o.push(`sub esp, ${total}`);
-    let off = 0;
-    args.forEach((a, i) => {
-      this.expr(a);
-      const rep = fn.params[i].rep;
-      o.push(`mov dword [esp + ${off}], eax`);
-      if (rep === "str") o.push(`mov dword [esp + ${off + 4}], edx`);
-      off += sizes[i];
-    });
+    // Arguments that are all constants or 32-bit variables (reads with no effect, so in any order)
+    // are pushed, last first.
+    const simple = args.map((a) => this.operand(a));
+    if (total && total === 4 * args.length && simple.every((x) => x && (x.imm ?? x.mem) !== undefined)) {
+      for (const x of simple.reverse()) o.push(`push ${x!.mem ?? `dword ${x!.imm}`}`);
+    } else if (total) {
+      // Room for the arguments first, then each argument stored in place, left to right (every
+      // evaluation leaves esp where it found it).
+      o.push(`sub esp, ${total}`);
+      let off = 0;
+      args.forEach((a, i) => {
+        this.expr(a);
+        const rep = fn.params[i].rep;
+        o.push(`mov dword [esp + ${off}], eax`);
+        if (rep === "str") o.push(`mov dword [esp + ${off + 4}], edx`);
+        off += sizes[i];
+      });
+    }
     o.push(`call ${this.names.fn(fn)}`);
     if (total) o.push(`add esp, ${total}`);
     // cdecl leaves the upper bits of a narrow result unspecified (assembly callees, gcc's code).
@@ -680,27 +761,40 @@ class FnGen {
       throw new I386Error(`tsk: the i386 host target has no machine for intrinsic '${name}' (only memory: load, store, fill32): it runs only in the kernel`);
     }
     const base = (reg: string) => (host ? [`add ${reg}, dword [${HOST_MEMORY}]`] : []);
+    // One argument: in eax. Two: the first in eax, the second in ecx (or an immediate), left to
+    // right as operands() orders them.
+    const W: Record<string, [string, string]> = {
+      load8: ["movzx eax, byte", ""], load16: ["movzx eax, word", ""], load32: ["mov eax, dword", ""],
+      store8: ["byte", "cl"], store16: ["word", "cx"], store32: ["dword", "ecx"],
+    };
+    if (name.startsWith("load") && W[name]) {
+      this.expr(args[0]);
+      o.push(...base("eax"), `${W[name][0]} [eax]`);
+      return;
+    }
+    if (name.startsWith("store") && W[name]) {
+      const imm = this.operands(args[0], args[1], name === "store32");
+      o.push(...base("eax"), `mov ${W[name][0]} [eax], ${imm ?? W[name][1]}`);
+      return;
+    }
+    if (name === "outb" || name === "outw" || name === "outl") {
+      this.operands(args[0], args[1], false);
+      o.push("mov edx, eax", "mov eax, ecx", `out dx, ${name === "outb" ? "al" : name === "outw" ? "ax" : "eax"}`);
+      return;
+    }
+    if (name === "fill32" && this.operand(args[1]) && this.operand(args[2])) {
+      // The address evaluated first; the value and count are reads with no effect, so in any order.
+      this.expr(args[0]);
+      o.push(...base("eax"), "push edi", "mov edi, eax");
+      this.expr(args[2]);
+      o.push("mov ecx, eax");
+      this.expr(args[1]);
+      o.push("cld", "rep stosd", "pop edi");
+      return;
+    }
     // Arguments left to right onto the stack: the last is at [esp].
     this.pushArgs(args);
     switch (name) {
-      case "load8":
-        o.push("pop ecx", ...base("ecx"), "movzx eax, byte [ecx]");
-        return;
-      case "load16":
-        o.push("pop ecx", ...base("ecx"), "movzx eax, word [ecx]");
-        return;
-      case "load32":
-        o.push("pop ecx", ...base("ecx"), "mov eax, dword [ecx]");
-        return;
-      case "store8":
-        o.push("pop eax", "pop ecx", ...base("ecx"), "mov byte [ecx], al");
-        return;
-      case "store16":
-        o.push("pop eax", "pop ecx", ...base("ecx"), "mov word [ecx], ax");
-        return;
-      case "store32":
-        o.push("pop eax", "pop ecx", ...base("ecx"), "mov dword [ecx], eax");
-        return;
       case "fill32":
         o.push("mov ecx, dword [esp]", "mov eax, dword [esp + 4]", "mov edx, dword [esp + 8]", ...base("edx"), "push edi", "mov edi, edx", "cld", "rep stosd", "pop edi", "add esp, 12");
         return;
@@ -712,15 +806,6 @@ class FnGen {
         return;
       case "inl":
         o.push("pop edx", "in eax, dx");
-        return;
-      case "outb":
-        o.push("pop eax", "pop edx", "out dx, al");
-        return;
-      case "outw":
-        o.push("pop eax", "pop edx", "out dx, ax");
-        return;
-      case "outl":
-        o.push("pop eax", "pop edx", "out dx, eax");
         return;
       case "cli":
       case "sti":
@@ -846,6 +931,94 @@ function leaf(e: Expr): boolean {
       return e.temps.every((t) => leaf(t.x)) && leaf(e.body);
     default:
       return true;
+  }
+}
+
+/** `x` under conversions between u32 and i32, which keep its 32 bits as they are. */
+function bits32(x: Expr): Expr {
+  const r32 = (r: Rep) => r === "u32" || r === "i32";
+  while (x.k === "conv" && r32(x.to) && r32(repOf(x.x))) x = x.x;
+  return x;
+}
+
+/** A 64-bit comparison of two 32-bit values widened the same way (or one and a constant in its
+ *  range) as a 32-bit one: both sign-extended compare as i32, both zero-extended as u32; a value
+ *  in [0, 2^31) (u8, u16, bool, a small constant) is either. Mixed signs stay 64-bit. */
+function narrowCmp(a: Expr, b: Expr): { a: Expr; b: Expr; signed: boolean } | undefined {
+  const side = (x: Expr): { x: Expr; s: "s" | "u" | "any" } | undefined => {
+    if (x.k === "conv" && x.to === "i64") {
+      if (x.x.k === "int") return side(x.x);
+      const r = repOf(x.x);
+      if (r === "i32") return { x: x.x, s: "s" };
+      if (r === "u32") return { x: x.x, s: "u" };
+      if (r === "u8" || r === "u16" || r === "bool") return { x: x.x, s: "any" };
+      return undefined;
+    }
+    if (x.k === "int") {
+      if (x.v >= 0n && x.v < 2n ** 31n) return { x: { k: "int", v: x.v, rep: "u32" }, s: "any" };
+      if (x.v < 0n && x.v >= -(2n ** 31n)) return { x: { k: "int", v: x.v, rep: "i32" }, s: "s" };
+      if (x.v >= 2n ** 31n && x.v < 2n ** 32n) return { x: { k: "int", v: x.v, rep: "u32" }, s: "u" };
+    }
+    return undefined;
+  };
+  const l = side(a);
+  const r = side(b);
+  if (!l || !r || (l.s !== "any" && r.s !== "any" && l.s !== r.s)) return undefined;
+  return { a: l.x, b: r.x, signed: l.s === "s" || r.s === "s" };
+}
+
+/** The code without the reload of a value just stored from eax (a statement's result read back
+ *  by the next one): only line-map marks, which nothing jumps to, may stand between the two, and
+ *  eax holds the value canonical for its width, as the reload would make it. */
+function reloadsDropped(code: string[]): string[] {
+  const out: string[] = [];
+  let stored: string | undefined;
+  for (const line of code) {
+    if (stored !== undefined && line === stored) {
+      stored = undefined;
+      continue;
+    }
+    if (/^\.m\d+:$/.test(line)) {
+      out.push(line);
+      continue;
+    }
+    const m = /^mov (dword|word|byte) (\[[^\]]*\]), (eax|ax|al)$/.exec(line);
+    stored = m ? (m[1] === "dword" ? `mov eax, dword ${m[2]}` : `movzx eax, ${m[1]} ${m[2]}`) : undefined;
+    out.push(line);
+  }
+  return out;
+}
+
+/** Whether evaluating `e` writes nothing (no call, store, port access or temporary), so reading
+ *  a variable before or after it gives the same value. */
+function pure(e: Expr): boolean {
+  switch (e.k) {
+    case "int":
+    case "bool":
+    case "str":
+    case "var":
+    case "temp":
+      return true;
+    case "conv":
+    case "not":
+    case "bnot":
+      return pure(e.x);
+    case "bin":
+    case "cmp":
+    case "logic":
+      return pure(e.a) && pure(e.b);
+    case "cond":
+      return pure(e.c) && pure(e.a) && pure(e.b);
+    case "intrinsic":
+      return (e.name === "load8" || e.name === "load16" || e.name === "load32") && e.args.every(pure);
+    case "runtime":
+      return e.args.every(pure);
+    case "strlen":
+      return pure(e.s);
+    case "index":
+      return pure(e.i);
+    default:
+      return false;
   }
 }
 

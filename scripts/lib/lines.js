@@ -99,6 +99,12 @@ function asmRows(elf, { source, object, listing }) {
     const at = elfAddrs.get(name);
     if (sec.base === null && at !== undefined && at !== null) sec.base = at - value;
   }
+  return listingRows(listing, sections, source);
+}
+
+/** The rows of nasm's listing `listing` for `source`: sections maps each code section of its object
+ *  to {base (where it landed in the linked ELF, or null), labels: [{value, name}]}. */
+function listingRows(listing, sections, source) {
   const rows = [];
   let section = ".text";
   let line = 0;
@@ -242,4 +248,4 @@ function textSymbols(elf) {
     .sort().join("\n");
 }
 
-module.exports = { lineTable, lineTableFromMap, encodeRows, linesAsm, textSymbols, tsName, MAGIC, MACHINERY };
+module.exports = { lineTable, lineTableFromMap, encodeRows, linesAsm, listingRows, textSymbols, tsName, MAGIC, MACHINERY };

@@ -4,10 +4,9 @@
 // JavaScript DWARF reader (toolchain/dwarf, scripts/lib/lines.js) is tested against: both must make
 // the same table, byte for byte, from the same ELF.
 "use strict";
-const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { encodeRows, tsName } = require("../../scripts/lib/lines");
+const { encodeRows, listingRows, tsName } = require("../../scripts/lib/lines");
 
 function tool(cmd, args, input) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 << 20, input });
@@ -72,34 +71,7 @@ function asmRows(elf, { source, object, listing }) {
     const at = elfAddrs.get(name);
     if (sec.base === null && at !== undefined && at !== null) sec.base = at - value;
   }
-  const rows = [];
-  let section = ".text";
-  let line = 0;
-  let continued = false;
-  for (const l of fs.readFileSync(listing, "latin1").split("\n")) {
-    const m = /^ *(\d+) (<\d+>)? *([0-9A-F]{8})? +(\S.*)?$/.exec(l);
-    if (!m) continue;
-    if (!m[2]) {
-      line = Number(m[1]);
-      const sec = /^\s*section\s+(\S+)/i.exec(m[4] || "");
-      if (sec) section = sec[1];
-    }
-    const sec = sections.get(section);
-    if (!m[3] || !sec || sec.base === null || !/^[0-9A-F(\[]/.test(m[4] || "")) continue;
-    const offset = parseInt(m[3], 16);
-    const code = (m[4] || "").split(/\s/)[0];
-    const bytes = code.replace(/[^0-9A-F]/g, "").length >> 1;
-    const last = rows[rows.length - 1];
-    if (continued && last) {
-      // nasm breaks a long instruction's bytes over lines ending in "-".
-      last.end = sec.base + offset + bytes;
-    } else {
-      const label = sec.labels.filter((x) => x.value <= offset).sort((a, b) => b.value - a.value)[0];
-      rows.push({ start: sec.base + offset, end: sec.base + offset + bytes, chain: [{ file: source, line, func: label ? label.name : "?" }] });
-    }
-    continued = code.endsWith("-");
-  }
-  return rows;
+  return listingRows(listing, sections, source);
 }
 
 /** The table for `elf` made with binutils (scripts/lib/lines.js has the layout). asm: [{source, object,

@@ -199,6 +199,8 @@ describe("boot: playground editor", function () {
         assert.strictEqual(await data("imageFrom"), "page", await page.textContent("#build-status"));
         await page.waitForFunction(() => !["idle", "running"].includes(document.body.dataset.state), null, { timeout: 120000 });
       });
+      // xterm.js draws on its next animation frame: wait for the last line before reading the screen.
+      await page.waitForFunction(() => document.querySelector("#terminal .xterm-rows").innerText.split("\n").some((l) => l.trimEnd() === "boot: ok"), null, { timeout: 10000 }).catch(() => {});
       const consoleText = await page.evaluate(() => document.querySelector("#terminal .xterm-rows").innerText);
       assert.strictEqual(await data("state"), "done", `${await page.textContent("#status")}\n${consoleText}\n${errors.join("\n")}`);
       const lines = consoleText.split("\n").map((l) => l.trimEnd());

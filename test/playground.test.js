@@ -115,6 +115,10 @@ describe("boot: playground", function () {
         await page.waitForFunction(() => !["loading", "running"].includes(document.body.dataset.state), null, { timeout: 120000 });
       });
       const state = await page.evaluate(() => document.body.dataset.state);
+      // xterm.js draws what it was given on its next animation frame, not at once: the kernel may
+      // have exited (state done) a frame before its last lines are on screen.
+      const shows = () => document.querySelector("#terminal .xterm-rows").innerText.split("\n").some((l) => l.trimEnd() === "boot: ok");
+      await page.waitForFunction(shows, null, { timeout: 10000 }).catch(() => {});
       const consoleText = await page.evaluate(() => document.querySelector("#terminal .xterm-rows").innerText);
       const status = await page.evaluate(() => document.getElementById("status").textContent);
       assert.strictEqual(state, "done", `${status}\n${consoleText}\n${errors.join("\n")}`);

@@ -7,6 +7,7 @@ import { execFileSync } from "child_process";
 import { compile } from "../../compiler/src/compile";
 import { Call, Target, TARGETS } from "./targets";
 import { Diagnostic } from "../../compiler/src/front/diagnostics";
+import { SimMachine } from "../sim/machine";
 
 export { Call };
 
@@ -32,4 +33,21 @@ export function runNative(file: string, calls: Call[], target: Target = TARGETS[
 export function runNode(file: string, calls: Call[]): string[] {
   const mod = require(file);
   return calls.map((c) => String(mod[c.fn](...c.args) >>> 0));
+}
+
+const mains = new Map<string, string>();
+/** main() of `file` in Node on a simulated machine of its own (what intrinsics and layout views
+ *  read), as a u32; once per file: a module's globals keep their values in Node's module cache. */
+export function nodeMainOnMachine(file: string): string {
+  if (!mains.has(file)) {
+    const g = globalThis as { __tskMachine?: unknown };
+    const before = g.__tskMachine;
+    g.__tskMachine = new SimMachine();
+    try {
+      mains.set(file, String(require(file).main() >>> 0));
+    } finally {
+      g.__tskMachine = before;
+    }
+  }
+  return mains.get(file)!;
 }

@@ -1,13 +1,14 @@
 // Layout fuzzing: seeded random sequences of field stores (plain, compound, ++/--, values that wrap
 // every width: negative, past the width, past 2^32) and field reads on a layout of every width,
-// run in Node on a simulated machine and natively against the C runtime's host memory; the
-// programs' memory-mixing results must agree. FUZZ_SEED=n picks another seed.
+// run in Node on a simulated machine and natively against a host memory (the C runtime's, the i386
+// static executable's arena); the programs' memory-mixing results must agree. FUZZ_SEED=n picks
+// another seed.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Rng } from "./gen";
 import { TARGETS, scratch, skipUnavailable } from "./targets";
-import { SimMachine } from "../sim/machine";
+import { nodeMainOnMachine } from "./harness";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 15);
 const PROGRAMS = 3;
@@ -63,24 +64,6 @@ function program(seed: number): string {
   return out.join("\n") + "\n";
 }
 
-/** main() in Node, once per file (a module's globals keep their values in Node's cache). */
-const nodeResults = new Map<string, string>();
-function nodeMain(file: string): string {
-  if (!nodeResults.has(file)) nodeResults.set(file, runInNode(file));
-  return nodeResults.get(file)!;
-}
-
-function runInNode(file: string): string {
-  const g = globalThis as { __tskMachine?: unknown };
-  const before = g.__tskMachine;
-  g.__tskMachine = new SimMachine();
-  try {
-    return String(require(file).main() >>> 0);
-  } finally {
-    g.__tskMachine = before;
-  }
-}
-
 describe("compiler: layout fuzzing (random stores and reads, Node vs native memory)", () => {
   const dir = scratch("tsk-layout-fuzz-");
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -92,7 +75,7 @@ describe("compiler: layout fuzzing (random stores and reads, Node vs native memo
         it(`seed ${seed}: ${FUNCTIONS} functions of random field stores agree`, () => {
           const file = path.join(dir, `fuzz${seed}.ts`);
           if (!fs.existsSync(file)) fs.writeFileSync(file, program(seed));
-          assert.strictEqual(target.runMain(file), nodeMain(file), `seed ${seed} differs (program: ${file})`);
+          assert.strictEqual(target.runMain(file), nodeMainOnMachine(file), `seed ${seed} differs (program: ${file})`);
         });
       }
     });

@@ -1,38 +1,23 @@
 // Memory layouts, differentially: each program under layouts/ exports main(): u32 and runs in Node
 // on a fresh simulated machine (test/sim/machine.ts, what compiler/node/prelude.js's views read)
-// and natively against the C runtime's host memory (compiler/runtime/tsk_runtime.h, TSK_HOST);
-// both must print the same number. The i386 backend's host programs have no memory to stand in for
-// the machine: it refuses them, saying why (its kernel build runs layouts; the boot suites prove it).
+// and natively against a host memory (the C runtime's, compiler/runtime/tsk_runtime.h TSK_HOST, and
+// the arena the i386 backend's static executables map, compiler/src/backend/i386/host.ts); every
+// target must print the same number.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { TARGETS, skipUnavailable } from "./targets";
+import { nodeMainOnMachine } from "./harness";
 import { compile } from "../../compiler/src/compile";
 import { SimMachine } from "../sim/machine";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIR = path.join(__dirname, "layouts");
 
-/** main() of `file` in Node, on a machine of its own. */
-function nodeMain(file: string): string {
-  const g = globalThis as { __tskMachine?: unknown };
-  const before = g.__tskMachine;
-  g.__tskMachine = new SimMachine();
-  try {
-    return String(require(file).main() >>> 0);
-  } finally {
-    g.__tskMachine = before;
-  }
-}
-
 describe("compiler: memory layouts (Node on the simulated machine vs native memory)", () => {
   const programs = fs.readdirSync(DIR).filter((x) => x.endsWith(".ts"));
-  const results = new Map<string, string>();
-  const expected = (f: string): string => {
-    if (!results.has(f)) results.set(f, nodeMain(path.join(DIR, f)));
-    return results.get(f)!;
-  };
+  const expected = (f: string): string => nodeMainOnMachine(path.join(DIR, f));
 
   for (const f of programs) {
     it(`${f}: tsk run and Node print the same main()`, () => {

@@ -146,13 +146,18 @@ function lineTable(elf, { root = process.cwd(), asm = [] } = {}) {
     throw e;
   }
   const addrs = lookup.rowAddresses();
-  const chains = resolve(lookup, addrs, root);
+  return composeTable(addrs, resolve(lookup, addrs, root), asm.map((a) => asmRows(elf, a)));
+}
+
+/** The blob from the .ts rows (each row address with its chain) and each assembly object's rows
+ *  ({start, end, chain}, asmRows); an assembly row where a .ts row starts is the .ts row's. */
+function composeTable(addrs, chains, asmRowLists) {
   const rows = addrs.map((a) => ({ start: a, chain: chains.get(a) || [] }));
   // The end of the last .ts line sequence.
   if (rows.length) rows.push({ start: addrs[addrs.length - 1] + 1, chain: [] });
   const tsStarts = new Set(addrs);
-  for (const a of asm) {
-    const own = asmRows(elf, a).filter((r) => !tsStarts.has(r.start));
+  for (const list of asmRowLists) {
+    const own = list.filter((r) => !tsStarts.has(r.start));
     rows.push(...own.map(({ start, chain }) => ({ start, chain })));
     // Each instruction's end closes its range, unless the next row starts right there.
     rows.push(...own.map((r) => ({ start: r.end, chain: [], weak: true })));
@@ -248,4 +253,4 @@ function textSymbols(elf) {
     .sort().join("\n");
 }
 
-module.exports = { lineTable, lineTableFromMap, encodeRows, linesAsm, listingRows, textSymbols, tsName, MAGIC, MACHINERY };
+module.exports = { lineTable, lineTableFromMap, composeTable, encodeRows, linesAsm, listingRows, textSymbols, tsName, MAGIC, MACHINERY };

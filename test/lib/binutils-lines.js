@@ -6,7 +6,7 @@
 "use strict";
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { encodeRows, listingRows, tsName } = require("../../scripts/lib/lines");
+const { composeTable, listingRows, tsName } = require("../../scripts/lib/lines");
 
 function tool(cmd, args, input) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 << 20, input });
@@ -78,18 +78,7 @@ function asmRows(elf, { source, object, listing }) {
  *  listing}] for the assembly objects linked in (asmRows). */
 function lineTableBinutils(elf, { root = process.cwd(), asm = [] } = {}) {
   const addrs = rowAddresses(elf);
-  const chains = resolve(elf, addrs, root);
-  const rows = addrs.map((a) => ({ start: a, chain: chains.get(a) || [] }));
-  // The end of the last .ts line sequence.
-  if (rows.length) rows.push({ start: addrs[addrs.length - 1] + 1, chain: [] });
-  const tsStarts = new Set(addrs);
-  for (const a of asm) {
-    const own = asmRows(elf, a).filter((r) => !tsStarts.has(r.start));
-    rows.push(...own.map(({ start, chain }) => ({ start, chain })));
-    // Each instruction's end closes its range, unless the next row starts right there.
-    rows.push(...own.map((r) => ({ start: r.end, chain: [], weak: true })));
-  }
-  return encodeRows(rows);
+  return composeTable(addrs, resolve(elf, addrs, root), asm.map((a) => asmRows(elf, a)));
 }
 
 /** nm -n's code symbols of `elf`, one "address type name" line each (for comparing textSymbols). */

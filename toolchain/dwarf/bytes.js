@@ -57,24 +57,22 @@ class Reader {
   }
 
   uleb() {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      const b = this.u8();
-      v += (b & 0x7f) * mul;
-      mul *= 128;
-      if (!(b & 0x80)) return v;
-    }
+    return this.leb(false);
   }
 
   sleb() {
+    return this.leb(true);
+  }
+
+  /** A LEB128 number; a signed one is negative when its last byte's bit 6 is set. */
+  leb(signed) {
     let v = 0;
     let mul = 1;
     for (;;) {
       const b = this.u8();
       v += (b & 0x7f) * mul;
       mul *= 128;
-      if (!(b & 0x80)) return b & 0x40 ? v - mul : v;
+      if (!(b & 0x80)) return signed && b & 0x40 ? v - mul : v;
     }
   }
 

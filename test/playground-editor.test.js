@@ -20,7 +20,7 @@ const { ROOT } = require("../scripts/lib/build");
 const { jsKernelImage } = require("./lib/images");
 
 const SERVER = path.join(ROOT, "playground/server.js");
-const { launchOrSkip } = require("./lib/browser");
+const { launchOrSkip, screenText } = require("./lib/browser");
 // The README's picture is refreshed only when asked: a test run must not change tracked files.
 const SCREENSHOT = path.join(ROOT, process.env.UPDATE_SCREENSHOT ? "docs/playground-rebuild.png" : "build/test/playground-rebuild.png");
 const FILE = "kernel/arch/fault.ts";
@@ -199,9 +199,7 @@ describe("boot: playground editor", function () {
         assert.strictEqual(await data("imageFrom"), "page", await page.textContent("#build-status"));
         await page.waitForFunction(() => !["idle", "running"].includes(document.body.dataset.state), null, { timeout: 120000 });
       });
-      // xterm.js draws on its next animation frame: wait for the last line before reading the screen.
-      await page.waitForFunction(() => document.querySelector("#terminal .xterm-rows").innerText.split("\n").some((l) => l.trimEnd() === "boot: ok"), null, { timeout: 10000 }).catch(() => {});
-      const consoleText = await page.evaluate(() => document.querySelector("#terminal .xterm-rows").innerText);
+      const consoleText = await screenText(page);
       assert.strictEqual(await data("state"), "done", `${await page.textContent("#status")}\n${consoleText}\n${errors.join("\n")}`);
       const lines = consoleText.split("\n").map((l) => l.trimEnd());
       assert.ok(lines.includes("tsk: this kernel was built in the page") && !lines.includes("tsk: TypeScript kernel booting"), consoleText);

@@ -16,7 +16,7 @@ const SERVER = path.join(ROOT, "playground/server.js");
 // The README's picture is refreshed only when asked (UPDATE_SCREENSHOT=1): a test run must not
 // change tracked files.
 const SCREENSHOT = path.join(ROOT, process.env.UPDATE_SCREENSHOT ? "docs/playground.png" : "build/test/playground.png");
-const { launchOrSkip } = require("./lib/browser");
+const { launchOrSkip, screenText } = require("./lib/browser");
 
 /** Starts the server on a free port; resolves {child, url, port}. */
 function startServer(args = ["--port", "0"]) {
@@ -115,11 +115,7 @@ describe("boot: playground", function () {
         await page.waitForFunction(() => !["loading", "running"].includes(document.body.dataset.state), null, { timeout: 120000 });
       });
       const state = await page.evaluate(() => document.body.dataset.state);
-      // xterm.js draws what it was given on its next animation frame, not at once: the kernel may
-      // have exited (state done) a frame before its last lines are on screen.
-      const shows = () => document.querySelector("#terminal .xterm-rows").innerText.split("\n").some((l) => l.trimEnd() === "boot: ok");
-      await page.waitForFunction(shows, null, { timeout: 10000 }).catch(() => {});
-      const consoleText = await page.evaluate(() => document.querySelector("#terminal .xterm-rows").innerText);
+      const consoleText = await screenText(page);
       const status = await page.evaluate(() => document.getElementById("status").textContent);
       assert.strictEqual(state, "done", `${status}\n${consoleText}\n${errors.join("\n")}`);
       const lines = consoleText.split("\n").map((l) => l.trimEnd());

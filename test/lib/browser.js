@@ -13,4 +13,13 @@ async function launchOrSkip(ctx) {
   return launchChromium(executablePath);
 }
 
-module.exports = { launchOrSkip, BROWSERS, BROWSER_ARGS };
+/** The playground console's text once it shows the line `last` (or after 10 s without it, for the
+ *  caller's assertion to show): xterm.js draws what it was given on its next animation frame, so the
+ *  kernel may have exited a frame before its last lines are on screen. */
+async function screenText(page, last = "boot: ok") {
+  const rows = "#terminal .xterm-rows";
+  await page.waitForFunction(([sel, line]) => document.querySelector(sel).innerText.split("\n").some((l) => l.trimEnd() === line), [rows, last], { timeout: 10000 }).catch(() => {});
+  return page.evaluate((sel) => document.querySelector(sel).innerText, rows);
+}
+
+module.exports = { launchOrSkip, screenText, BROWSERS, BROWSER_ARGS };

@@ -23,6 +23,9 @@ export interface FnScope {
   temps: Temp[];
   /** Locals whose range a guard narrows here (narrow.ts). */
   narrow?: Map<ts.Symbol, Range>;
+  /** Set while lowering inside a statement whose nesting was measured (stmt.ts lowerStmt): what
+   *  it contains nests no deeper, so it is measured once per outermost statement. */
+  nestingMeasured?: boolean;
 }
 
 export const BOOL = (v: boolean): Expr => ({ k: "bool", v });

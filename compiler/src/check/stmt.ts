@@ -29,16 +29,20 @@ export function lowerBlock(fs: FnScope, stmts: readonly ts.Statement[], from = 0
 }
 
 export function lowerStmt(fs: FnScope, out: Stmt[], s: ts.Statement): void {
-  if (nestsTooDeeply(s)) {
+  const outermost = !fs.nestingMeasured;
+  if (outermost && nestsTooDeeply(s)) {
     fs.cx.diags.error(s, "TSK1027", "this statement nests too deeply for tsk: split it into several statements");
     return;
   }
+  fs.nestingMeasured = true;
   try {
     lowerStatement(fs, out, s);
   } catch (e) {
     // A pathologically deep expression exhausts the compiler's own stack: say where, not how.
     if (!(e instanceof RangeError)) throw e;
     fs.cx.diags.error(s, "TSK1027", "this statement nests too deeply for tsk: split it into several statements");
+  } finally {
+    if (outermost) fs.nestingMeasured = false;
   }
 }
 

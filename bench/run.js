@@ -288,7 +288,10 @@ async function main() {
         editToBootMs: { value: loop.watchEditToBootOkMs, limit: GOALS.editToBootMs, met: loop.watchEditToBootOkMs <= GOALS.editToBootMs },
         startMs: { value: loop.npmStartNothingChangedMs, limit: GOALS.startMs, met: loop.npmStartNothingChangedMs <= GOALS.startMs },
         tskOverTsc: { value: loop.tskOverTsc, limit: GOALS.tskOverTsc, met: loop.tskOverTsc <= GOALS.tskOverTsc },
-        bootOverFloor: { value: boot.ratio, limit: GOALS.bootOverFloor, met: boot.ratio <= GOALS.bootOverFloor },
+        bootOverFloor: { value: boot.ratio, limit: GOALS.bootOverFloor, met: boot.ratio <= GOALS.bootOverFloor,
+          // What the goal's miss is made of: the self-test's pass over every free page (taken, zeroed,
+          // checked, given back) is the design's boot contract (docs/architecture.md), not overhead.
+          lessSelftest: bootLessSelftest(boot, phases) },
       },
       seconds: round((Date.now() - t0) / 1000, 1),
     };
@@ -353,7 +356,16 @@ function printTable(r) {
     `npm start unchanged <= ${g.startMs.limit} ms: ${g.startMs.value} ms, ${verdict(g.startMs)}`);
   console.log(`       tsk check / tsc <= ${g.tskOverTsc.limit}: ${g.tskOverTsc.value}, ${verdict(g.tskOverTsc)}; ` +
     `boot / MBR floor <= ${g.bootOverFloor.limit}: ${g.bootOverFloor.value}, ${verdict(g.bootOverFloor)}`);
+  const ls = g.bootOverFloor.lessSelftest;
+  if (ls) console.log(`       boot less the self-test's ${ls.selftestMs} ms (every free page zeroed and checked, the design's contract) / MBR floor: ${ls.ratio}`);
   console.log(`(${r.seconds} s)`);
+}
+
+/** The boot's ratio to the MBR floor without the self-test phase's median time, or null. */
+function bootLessSelftest(boot, phases) {
+  const st = phases.phases.find((p) => p.phase === "selftest");
+  if (!st) return null;
+  return { selftestMs: round(st.ms, 1), ratio: round((boot.kernelMs - st.ms) / boot.mbrMs) };
 }
 
 module.exports = { parseBenchSerial, allocatorFigures, qemuRun, FILLS };

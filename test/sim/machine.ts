@@ -29,6 +29,9 @@ const DEBUG_EXIT = 0xf4;
 
 export class SimMachine implements Machine {
   private slots = new Map<number, number>(); // chunk index (addr >>> 6) -> slot in the pool
+  // Chunks stored per 4 KiB page (0..64): a page with none reads as zeros and zero-fills as a
+  // no-op without a lookup per word or chunk (the self-test reads and zeroes every page of RAM).
+  private pageChunks = new Uint8Array(1 << 20);
   private words = new Uint32Array(CHUNK_WORDS * 1024);
   private freeSlots: number[] = [];
   private nextSlot = 0;
@@ -62,6 +65,7 @@ export class SimMachine implements Machine {
     }
     this.words.fill(0, slot * CHUNK_WORDS, (slot + 1) * CHUNK_WORDS);
     this.slots.set(chunk, slot);
+    this.pageChunks[chunk >>> 6]++;
     return slot;
   }
 
@@ -70,10 +74,12 @@ export class SimMachine implements Machine {
     const base = slot * CHUNK_WORDS;
     for (let i = 0; i < CHUNK_WORDS; i++) if (w[base + i] !== 0) return;
     this.slots.delete(chunk);
+    this.pageChunks[chunk >>> 6]--;
     this.freeSlots.push(slot);
   }
 
   private readWord(addr: number): number {
+    if (this.pageChunks[addr >>> 12] === 0) return 0;
     const slot = this.slots.get(addr >>> CHUNK_SHIFT);
     return slot === undefined ? 0 : this.words[slot * CHUNK_WORDS + ((addr >>> 2) & (CHUNK_WORDS - 1))];
   }
@@ -174,6 +180,11 @@ export class SimMachine implements Machine {
     let a = addr;
     const end = addr + count * 4;
     while (a < end) {
+      // Zeros over a page holding none: nothing to do up to the page's end.
+      if (value === 0 && this.pageChunks[a >>> 12] === 0) {
+        a = Math.min(end, (Math.floor(a / 4096) + 1) * 4096);
+        continue;
+      }
       // Whole chunks at a time where the range covers them.
       if ((a & ((1 << CHUNK_SHIFT) - 1)) === 0 && end - a >= CHUNK_WORDS * 4) {
         const chunk = (a >>> CHUNK_SHIFT) >>> 0;
@@ -181,6 +192,7 @@ export class SimMachine implements Machine {
           const slot = this.slots.get(chunk);
           if (slot !== undefined) {
             this.slots.delete(chunk);
+            this.pageChunks[chunk >>> 6]--;
             this.freeSlots.push(slot);
           }
         } else {

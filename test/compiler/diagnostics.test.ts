@@ -60,14 +60,13 @@ describe("compiler: diagnostics, one rule at a time", () => {
     assert.deepStrictEqual(r.diagnostics.map((d) => `${d.file}(${d.line},${d.col}): ${d.code} ${d.message}`), []);
   });
 
-  it("tsk check prints tsc-style lines and exits 1; a clean file exits 0", () => {
+  // A clean program's exit 0 and silence: module-edges.test.ts's `tsk check` of the kernel (the
+  // same command on the same kernel, from kernel/arch/), which a second process here only repeated.
+  it("tsk check prints tsc-style lines and exits 1", () => {
     const bad = path.join(DIR, "TSK1004-product.ts");
     const r = spawnSync(process.execPath, [path.join(ROOT, "compiler/bin/tsk.js"), "check", path.relative(ROOT, bad)], { cwd: ROOT, encoding: "utf8" });
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /^test\/compiler\/errors\/TSK1004-product\.ts\(3,14\): error TSK1004: .*Math\.imul/m);
-    const ok = spawnSync(process.execPath, [path.join(ROOT, "compiler/bin/tsk.js"), "check", "kernel/main.ts"], { cwd: ROOT, encoding: "utf8" });
-    assert.strictEqual(ok.status, 0, ok.stderr);
-    assert.strictEqual(ok.stderr, "");
   });
 
   it("an expression too deep for the compiler's stack is a diagnostic at its line, not a crash", () => {

@@ -73,7 +73,9 @@ describe("compiler: diagnostics, one rule at a time", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-deep-"));
     const file = path.join(dir, "deep.ts");
     const deep = Array(6000).fill("1").join(" | ");
-    fs.writeFileSync(file, `const X: u32 = u32(${deep});\nexport function f(x: u32): u32 {\n  return u32(${deep.replace(/1/g, "x")});\n}\n`);
+    // The parameter at the bottom of the statement's tree, literals above it: 6,000 references to
+    // it cost tsc's name resolution more than the rest of the test, and prove no more about depth.
+    fs.writeFileSync(file, `const X: u32 = u32(${deep});\nexport function f(x: u32): u32 {\n  return u32(${deep.replace(/^1/, "x")});\n}\n`);
     const codes = compile([file]).diagnostics.map((d) => `${d.line}:${d.code}`);
     assert.ok(codes.every((c) => /^[13]:TSK1027$/.test(c)) && codes.length >= 1, codes.join(" "));
   });

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { TARGETS, skipUnavailable } from "./targets";
+import { tskInProcess } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIR = path.join(__dirname, "programs");
@@ -44,15 +45,17 @@ describe("compiler: differential corpus (tsk run vs Node)", () => {
     });
   }
 
+  // The two below in this process (tskInProcess: cli.ts's main, which bin/tsk.js calls): the
+  // `tsk run` above is the command's start-up.
   it("tsk run refuses a module without main(): u32", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "compiler/bin/tsk.js"), "run", path.join(DIR, "lib/counter.ts")], { cwd: ROOT, encoding: "utf8" });
+    const r = tskInProcess(["run", path.join(DIR, "lib/counter.ts")], ROOT);
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /error TSK1030: tsk run needs the module to export function main\(\): u32/);
   });
 
   it("tsk emit writes C with #line directives naming the .ts lines", () => {
     const out = path.join(require("os").tmpdir(), `tsk-emit-${process.pid}.c`);
-    const r = spawnSync(process.execPath, [path.join(ROOT, "compiler/bin/tsk.js"), "emit", "kernel/main.ts", "-o", out], { cwd: ROOT, encoding: "utf8" });
+    const r = tskInProcess(["emit", "kernel/main.ts", "-o", out], ROOT);
     assert.strictEqual(r.status, 0, r.stderr);
     const c = fs.readFileSync(out, "utf8");
     assert.match(c, /^#line \d+ "kernel\/main\.ts"$/m);

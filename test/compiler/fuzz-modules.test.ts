@@ -7,9 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Rng, mainSource, modules, tuples } from "./gen";
-import { compile } from "../../compiler/src/compile";
+import { compile, compileProgramWith } from "../../compiler/src/compile";
+import { CBackend } from "../../compiler/src/backend/c";
 import { Call, runNode } from "./harness";
-import { TARGETS, skipUnavailable } from "./targets";
+import { TARGETS, Target, programOf, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const PROGRAMS = Number(process.env.FUZZ_MODULE_PROGRAMS ?? 8);
@@ -18,8 +19,10 @@ const FUNCTIONS = 12;
 /** One target per backend, as in fuzz.test.ts. */
 const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.name.split("/")[0] === t.name.split("/")[0]) === i);
 
-/** A seed's program (in its own directory), the entry functions the checker accepts, the calls and
- *  Node's results: the same for every target, so made once per seed and shared. */
+/** A seed's program (in its own directory), the entry functions the checker accepts, the calls,
+ *  Node's results and each target's: the same program for every target, so made once per seed and
+ *  run on every target at once (one tsc check of it for all backends, targets.ts); each target's
+ *  test compares its own results, or throws its own error. */
 interface Seeded {
   dir: string;
   entry: string;
@@ -27,6 +30,7 @@ interface Seeded {
   keep: number[];
   calls: Call[];
   node: string[];
+  native: Map<Target, { out?: string[]; error?: unknown }>;
 }
 const seeded = new Map<number, Seeded>();
 function seededProgram(seed: number): Seeded {
@@ -51,10 +55,20 @@ function seededProgram(seed: number): Seeded {
   }
   const keep = all.filter((i) => !bad.has(i));
   fs.writeFileSync(entry, mainSource(prog, keep));
-  assert.deepStrictEqual(compile([entry], "hostlib").diagnostics.map((d) => `${d.line}: ${d.code} ${d.message}`), []);
+  // Through the program every target then compiles (targets.ts's programOf): checked once.
+  assert.deepStrictEqual(compileProgramWith(programOf(entry), [entry], new CBackend("hostlib")).diagnostics.map((d) => `${d.line}: ${d.code} ${d.message}`), []);
   const calls: Call[] = [];
   for (const a of tuples(r, 4)) for (const i of keep) calls.push({ fn: `m${i}`, args: a });
-  const p = { dir, entry, all, keep, calls, node: runNode(entry, calls) };
+  const native = new Map<Target, { out?: string[]; error?: unknown }>();
+  for (const target of FUZZ_TARGETS) {
+    if (target.unavailable()) continue;
+    try {
+      native.set(target, { out: target.runCalls(entry, calls) });
+    } catch (error) {
+      native.set(target, { error });
+    }
+  }
+  const p = { dir, entry, all, keep, calls, node: runNode(entry, calls), native };
   seeded.set(seed, p);
   return p;
 }
@@ -77,7 +91,9 @@ for (const target of FUZZ_TARGETS) {
         const prog = seededProgram(seed);
         accepted += prog.keep.length;
         total += prog.all.length;
-        const native = target.runCalls(prog.entry, prog.calls);
+        const ran = prog.native.get(target)!;
+        if (ran.error !== undefined) throw ran.error;
+        const native = ran.out!;
         const at = prog.calls.findIndex((_, i) => prog.node[i] !== native[i]);
         if (at >= 0) disagreed.add(prog.dir);
         if (at >= 0) assert.fail(`seed ${seed}: ${prog.calls[at].fn}(${prog.calls[at].args.join(", ")}) is ${prog.node[at]} in Node, ${native[at]} on ${target.name} (program in ${prog.dir})`);

@@ -57,8 +57,10 @@ function shrink(target: Target, tree: Node, args: number[]): Node {
   return best;
 }
 
-/** A seed's program: its functions, the ones the checker accepts, the calls and Node's results. The
- *  same for every target, so made once per seed and shared; each target compiles and runs it. */
+/** A seed's program: its functions, the ones the checker accepts, the calls, Node's results and each
+ *  target's. The same program for every target, so made once per seed and run on every target at
+ *  once (targets.ts then checks it with tsc once for all backends); each target's test compares its
+ *  own results, or throws its own error. */
 interface Seeded {
   trees: Node[];
   fns: string[];
@@ -66,6 +68,7 @@ interface Seeded {
   file: string;
   calls: Call[];
   node: string[];
+  native: Map<Target, { out?: string[]; error?: unknown }>;
 }
 const seeded = new Map<number, Seeded>();
 function seededProgram(seed: number): Seeded {
@@ -90,7 +93,16 @@ function seededProgram(seed: number): Seeded {
   for (const i of acc.kept) for (const a of args) calls.push({ fn: `${i % 6 === 5 ? "g" : "f"}${i}`, args: a });
   // A fresh module: Node's results start from the module's initial state, as a native run does.
   const file = writeModule(acc.source);
-  const p = { trees, fns, kept: acc.kept, file, calls, node: runNode(file, calls) };
+  const native = new Map<Target, { out?: string[]; error?: unknown }>();
+  for (const target of FUZZ_TARGETS) {
+    if (target.unavailable()) continue;
+    try {
+      native.set(target, { out: target.runCalls(file, calls) });
+    } catch (error) {
+      native.set(target, { error });
+    }
+  }
+  const p = { trees, fns, kept: acc.kept, file, calls, node: runNode(file, calls), native };
   seeded.set(seed, p);
   return p;
 }
@@ -107,7 +119,9 @@ for (const target of FUZZ_TARGETS) describe(`compiler: differential fuzzing (Nod
       const prog = seededProgram(seed);
       total += FUNCTIONS;
       kept += prog.kept.length;
-      const native = target.runCalls(prog.file, prog.calls);
+      const ran = prog.native.get(target)!;
+      if (ran.error !== undefined) throw ran.error;
+      const native = ran.out!;
       const at = prog.calls.findIndex((_, i) => prog.node[i] !== native[i]);
       if (at >= 0) {
         const c = prog.calls[at];

@@ -51,3 +51,25 @@ export function nodeMainOnMachine(file: string): string {
   }
   return mains.get(file)!;
 }
+
+/** The `tsk` command line (compiler/src/cli.ts's main) run in this process from `cwd`: its exit
+ *  status and what it printed. compiler/bin/tsk.js only loads the compiler and calls main; a test
+ *  of what a command does need not pay for a Node process loading TypeScript to run it (the
+ *  suites run the real `tsk` too, for the commands' start-up). */
+export function tskInProcess(argv: string[], cwd: string): { status: number; stdout: string; stderr: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  const dir = process.cwd();
+  console.log = (...a: unknown[]) => void out.push(a.join(" ") + "\n");
+  console.error = (...a: unknown[]) => void err.push(a.join(" ") + "\n");
+  try {
+    if (cwd !== dir) process.chdir(cwd);
+    const status = (require("../../compiler/src/cli") as typeof import("../../compiler/src/cli")).main(argv);
+    return { status, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    console.log = log;
+    console.error = error;
+    if (process.cwd() !== dir) process.chdir(dir);
+  }
+}

@@ -9,9 +9,9 @@ import { spawnSync } from "child_process";
 import { compile, compileWith } from "../../compiler/src/compile";
 import { CBackend } from "../../compiler/src/backend/c";
 import { TARGETS } from "./targets";
+import { tskInProcess } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
-const TSK = path.join(ROOT, "compiler/bin/tsk.js");
 
 function tmpModules(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-edges-"));
@@ -26,10 +26,42 @@ function codes(file: string, mode: "kernel" | "hostlib" = "kernel"): string[] {
   return compile([file], mode).diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.code}`);
 }
 
+/** How many more frames a trivial recursive function gets from here: fewer than any recursive
+ *  walk of real work would (its frames are larger). */
+function plainDepthLeft(): number {
+  let depth = 0;
+  const down = (): void => {
+    depth++;
+    down();
+  };
+  try {
+    down();
+  } catch {
+    // RangeError: the stack is full.
+  }
+  return depth;
+}
+
+/** `f(left)` called deep in this thread's stack, with only about `frames` plain frames left
+ *  (`left`, measured there). The stack is used up in steps, each a quarter of what is in excess,
+ *  since a frame here may be larger than a plain one. */
+function withLittleStack<T>(frames: number, f: (left: number) => T): T {
+  const burn = (k: number): T => {
+    if (k > 0) return burn(k - 1);
+    const left = plainDepthLeft();
+    return left > frames * 1.25 ? burn(Math.floor((left - frames) / 4)) : f(left);
+  };
+  return burn(0);
+}
+
 describe("compiler: module edges", () => {
+  // In this process (cli.ts's main from kernel/arch/: tskInProcess): the `tsk` processes of
+  // diagnostics.test.ts (a clean file and a bad one), differential.test.ts and caches.test.ts are
+  // the command's own start-up and exit status.
   it("tsk check accepts the real kernel from any directory (intrinsics permission is in the source)", () => {
-    const r = spawnSync(process.execPath, [TSK, "check", "../main.ts"], { cwd: path.join(ROOT, "kernel/arch"), encoding: "utf8" });
+    const r = tskInProcess(["check", "../main.ts"], path.join(ROOT, "kernel/arch"));
     assert.strictEqual(r.stderr, "");
+    assert.strictEqual(r.stdout, "");
     assert.strictEqual(r.status, 0);
   });
 
@@ -65,11 +97,11 @@ describe("compiler: module edges", () => {
     assert.match(nm.stdout, / T go$/m);
   });
 
-  it("tsk run takes main from an export list (export { entry as main })", () => {
+  // On every target: c/host is `tsk run`'s own pipeline (targets.ts), without a Node process
+  // loading TypeScript to run it; differential.test.ts runs the command.
+  it("tsk run takes main from an export list (export { entry as main }), on every backend", () => {
     const dir = tmpModules({ "p.ts": "function entry(): u32 {\n  return 41 + 1;\n}\nexport { entry as main };\n" });
-    const r = spawnSync(process.execPath, [TSK, "run", path.join(dir, "p.ts")], { encoding: "utf8" });
-    assert.strictEqual(r.stderr, "");
-    assert.strictEqual(r.stdout, "42\n");
+    for (const t of TARGETS.filter((x) => !x.unavailable())) assert.strictEqual(t.runMain(path.join(dir, "p.ts")), "42", t.name);
   });
 
   it("an entry export named like another module's C name keeps its name; the other is renamed", () => {
@@ -94,21 +126,29 @@ describe("compiler: module edges", () => {
     assert.match(d.message, /'putc' would be the external symbol of 'putc', but the C library already means that name/);
   });
 
-  it("a call chain of 20,000 functions compiles (the compiler's graph walks are iterative)", function () {
+  it("a call chain twice as deep as plain recursion gets compiles (the compiler's graph walks are iterative)", function () {
     this.timeout(120000);
-    const n = 20000;
-    const lines: string[] = [];
-    for (let i = 0; i < n - 1; i++) lines.push(`function f${i}(x: u32): u32 {\n  return f${i + 1}(x);\n}`);
-    lines.push(`function f${n - 1}(x: u32): u32 {\n  return x;\n}`, "export function main(): u32 {\n  return f0(5);\n}");
-    const dir = tmpModules({ "chain.ts": lines.join("\n") + "\n" });
-    const r = compile([path.join(dir, "chain.ts")], "kernel");
-    assert.deepStrictEqual(r.diagnostics, []);
-    // Closing the chain into a cycle is recursion, reported at the call that closes it.
-    lines[n - 1] = `function f${n - 1}(x: u32): u32 {\n  return f0(x);\n}`;
-    fs.writeFileSync(path.join(dir, "cycle.ts"), lines.join("\n") + "\n");
-    const cyc = compile([path.join(dir, "cycle.ts")], "kernel").diagnostics.map((d) => `${d.line}:${d.code}`);
-    assert.strictEqual(cyc.length, n);
-    assert.ok(cyc.every((x) => x.endsWith(":TSK1012")));
+    // Compiled with little stack left (a few thousand plain frames, measured where the compiler
+    // starts): the chain only has to outgrow what is left, not the whole stack, which took 20,000
+    // functions, twice over (chain and cycle), for the same proof.
+    const r = withLittleStack(2500, (left) => {
+      const n = 2 * left;
+      const lines: string[] = [];
+      for (let i = 0; i < n - 1; i++) lines.push(`function f${i}(x: u32): u32 {\n  return f${i + 1}(x);\n}`);
+      lines.push(`function f${n - 1}(x: u32): u32 {\n  return x;\n}`, "export function main(): u32 {\n  return f0(5);\n}");
+      const dir = tmpModules({ "chain.ts": lines.join("\n") + "\n" });
+      const chain = compile([path.join(dir, "chain.ts")], "kernel").diagnostics;
+      // Closing the chain into a cycle is recursion, reported at the call that closes it.
+      lines[n - 1] = `function f${n - 1}(x: u32): u32 {\n  return f0(x);\n}`;
+      fs.writeFileSync(path.join(dir, "cycle.ts"), lines.join("\n") + "\n");
+      const cycle = compile([path.join(dir, "cycle.ts")], "kernel").diagnostics.map((d) => `${d.line}:${d.code}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      return { left, n, chain, cycle };
+    });
+    assert.ok(r.left > 1000, `plain recursion reached only ${r.left} frames: too little stack left to compile in`);
+    assert.deepStrictEqual(r.chain, []);
+    assert.strictEqual(r.cycle.length, r.n);
+    assert.ok(r.cycle.every((x) => x.endsWith(":TSK1012")));
   });
 
   it("an import chain of 2,000 modules compiles (TypeScript's own loader is fed them in dependency order)", function () {

@@ -5,7 +5,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
-import { compileWith, buildHost } from "../../compiler/src/compile";
+import type * as ts from "typescript";
+import { compileProgramWith, buildHost } from "../../compiler/src/compile";
+import { programFor } from "../../compiler/src/front/program";
+import { Backend } from "../../compiler/src/backend/backend";
 import { CBackend } from "../../compiler/src/backend/c";
 import { i386Command } from "../../scripts/lib/i386-host";
 import { I386Backend } from "../../compiler/src/backend/i386";
@@ -43,10 +46,57 @@ function run(exe: string, i386: boolean): string {
   }
 }
 
-function cOf(file: string, hostMain: boolean): string {
-  const r = compileWith([file], new CBackend(hostMain ? "host" : "hostlib"), hostMain);
+/** The program's own modules (not TypeScript's library) and their texts when it was made. */
+type Snapshot = [file: string, text: string][];
+function snapshot(program: ts.Program): Snapshot {
+  return program.getSourceFiles().filter((sf) => !program.isSourceFileDefaultLibrary(sf)).map((sf) => [sf.fileName, sf.text]);
+}
+/** Whether every module still reads as it did (a test may rewrite a module between compiles). */
+function current(snap: Snapshot): boolean {
+  return snap.every(([file, text]) => {
+    try {
+      return fs.readFileSync(file, "utf8") === text;
+    } catch {
+      return false;
+    }
+  });
+}
+
+// The last few programs checked, by entry file: every target compiles the same module, and tsc's
+// checking of it (most of a compile) is the same for all of them (compileProgramWith), so a
+// program is checked once however many backends then compile it. A handful: a checker holds
+// every type it made.
+const programs = new Map<string, { program: ts.Program; snap: Snapshot }>();
+/** `file`'s checked ts.Program, made once while its modules are unchanged. */
+export function programOf(file: string): ts.Program {
+  const known = programs.get(file);
+  if (known && current(known.snap)) return known.program;
+  const program = programFor([file]);
+  programs.delete(file);
+  programs.set(file, { program, snap: snapshot(program) });
+  if (programs.size > 3) programs.delete(programs.keys().next().value!);
+  return program;
+}
+
+/** The backend's output for `file` through its shared program, or its diagnostics as an error. */
+export function compiled<Out>(file: string, backend: Backend<Out>, hostMain: boolean): Out {
+  const r = compileProgramWith(programOf(file), [file], backend, hostMain);
   if (r.out === undefined) throw new Error(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join("\n"));
   return r.out;
+}
+
+// The C of a module is the same for every machine gcc then builds it for (c/host, c/i386): made
+// once per file and mode while its modules are unchanged.
+const cs = new Map<string, { c: string; snap: Snapshot }>();
+function cOf(file: string, hostMain: boolean): string {
+  const key = `${hostMain}\0${file}`;
+  const known = cs.get(key);
+  if (known && current(known.snap)) return known.c;
+  const c = compiled(file, new CBackend(hostMain ? "host" : "hostlib"), hostMain);
+  cs.delete(key);
+  cs.set(key, { c, snap: snapshot(programOf(file)) });
+  if (cs.size > 64) cs.delete(cs.keys().next().value!);
+  return c;
 }
 
 /** The C backend, built by the host's gcc with `flags` (e.g. -m32: the kernel's i386 code). */
@@ -87,11 +137,10 @@ function cTarget(name: string, flags: string[]): Target {
 function i386Target(): Target {
   let probe: string | undefined | null = null;
   const exeOf = (file: string, calls: { fn: string; args: number[] }[], hostMain: boolean): string => {
-    const r = compileWith([file], new I386Backend("host"), hostMain);
-    if (r.out === undefined) throw new Error(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join("\n"));
+    const out = compiled(file, new I386Backend("host"), hostMain);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-i386-"));
     const exe = path.join(dir, "program");
-    fs.writeFileSync(exe, hostExecutable(r.out.object, calls), { mode: 0o755 });
+    fs.writeFileSync(exe, hostExecutable(out.object, calls), { mode: 0o755 });
     return exe;
   };
   return {

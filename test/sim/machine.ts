@@ -29,7 +29,12 @@ const DEBUG_EXIT = 0xf4;
 
 export class SimMachine implements Machine {
   private slots = new Map<number, number>(); // chunk index (addr >>> 6) -> slot in the pool
-  private words = new Uint32Array(CHUNK_WORDS * 1024);
+  // Chunks stored per 4 KiB page (0..64), up to the highest page written: a page with none reads
+  // as zeros and zero-fills as a no-op without a lookup per word or chunk (the self-test reads and
+  // zeroes every page of RAM).
+  private pageChunks = new Uint8Array(4096);
+  // Both grow by doubling, from small: a test may make thousands of machines that touch little.
+  private words = new Uint32Array(CHUNK_WORDS * 64);
   private freeSlots: number[] = [];
   private nextSlot = 0;
   private writable: Array<[number, number]> | null = null; // sorted [firstPage, endPage)
@@ -62,6 +67,13 @@ export class SimMachine implements Machine {
     }
     this.words.fill(0, slot * CHUNK_WORDS, (slot + 1) * CHUNK_WORDS);
     this.slots.set(chunk, slot);
+    const page = chunk >>> 6;
+    if (page >= this.pageChunks.length) {
+      const bigger = new Uint8Array(Math.min(1 << 20, Math.max(page + 1, this.pageChunks.length * 2)));
+      bigger.set(this.pageChunks);
+      this.pageChunks = bigger;
+    }
+    this.pageChunks[page]++;
     return slot;
   }
 
@@ -70,10 +82,18 @@ export class SimMachine implements Machine {
     const base = slot * CHUNK_WORDS;
     for (let i = 0; i < CHUNK_WORDS; i++) if (w[base + i] !== 0) return;
     this.slots.delete(chunk);
+    this.pageChunks[chunk >>> 6]--;
     this.freeSlots.push(slot);
   }
 
+  /** No chunk of the page holding `addr` is stored (it reads as zeros). */
+  private emptyPage(addr: number): boolean {
+    const page = addr >>> 12;
+    return page >= this.pageChunks.length || this.pageChunks[page] === 0;
+  }
+
   private readWord(addr: number): number {
+    if (this.emptyPage(addr)) return 0;
     const slot = this.slots.get(addr >>> CHUNK_SHIFT);
     return slot === undefined ? 0 : this.words[slot * CHUNK_WORDS + ((addr >>> 2) & (CHUNK_WORDS - 1))];
   }
@@ -174,6 +194,11 @@ export class SimMachine implements Machine {
     let a = addr;
     const end = addr + count * 4;
     while (a < end) {
+      // Zeros over a page holding none: nothing to do up to the page's end.
+      if (value === 0 && this.emptyPage(a)) {
+        a = Math.min(end, (Math.floor(a / 4096) + 1) * 4096);
+        continue;
+      }
       // Whole chunks at a time where the range covers them.
       if ((a & ((1 << CHUNK_SHIFT) - 1)) === 0 && end - a >= CHUNK_WORDS * 4) {
         const chunk = (a >>> CHUNK_SHIFT) >>> 0;
@@ -181,6 +206,7 @@ export class SimMachine implements Machine {
           const slot = this.slots.get(chunk);
           if (slot !== undefined) {
             this.slots.delete(chunk);
+            this.pageChunks[chunk >>> 6]--;
             this.freeSlots.push(slot);
           }
         } else {

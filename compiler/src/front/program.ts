@@ -96,13 +96,21 @@ function compilerHost(): ts.CompilerHost {
 /** Parse and type-check `entries` with tsc; report its errors; order the modules. */
 export function load(entries: string[], diags: Diagnostics): Loaded {
   const files = entries.map((e) => path.resolve(e));
-  // Root files in dependency order (each after the modules it imports): TypeScript's own loader
-  // follows imports recursively, and would overflow the stack on a long import chain otherwise.
   const resolutions = resolutionCache();
-  const program = ts.createProgram([...dependencyOrder(files, resolutions), ...files, PRELUDE], COMPILER_OPTIONS, compilerHost());
+  const program = programFor(files, resolutions);
   for (const d of program.getOptionsDiagnostics()) diags.addTs(d);
   for (const d of program.getGlobalDiagnostics()) diags.addTs(d);
   return loadProgram(program, files, diags, { resolutions });
+}
+
+/** The ts.Program `load` checks for `entries` (TypeScript's parse and checker, nothing run yet): for
+ *  a caller compiling one program through several backends (compileProgramWith), which then pays
+ *  for tsc's checking once. */
+export function programFor(entries: string[], resolutions = resolutionCache()): ts.Program {
+  const files = entries.map((e) => path.resolve(e));
+  // Root files in dependency order (each after the modules it imports): TypeScript's own loader
+  // follows imports recursively, and would overflow the stack on a long import chain otherwise.
+  return ts.createProgram([...dependencyOrder(files, resolutions), ...files, PRELUDE], COMPILER_OPTIONS, compilerHost());
 }
 
 /** The module graph of an existing program from `rootFiles` (the entry first), with tsc's

@@ -1,7 +1,7 @@
 // A static i386 Linux executable around the i386 backend's object, made with no native tool: a
 // tiny _start (NASM text, assembled by toolchain/asm) calls exported functions with constant
-// arguments, prints each u32 result in decimal on its own line with the write system call
-// (int 0x80) and exits 0; toolchain/link lays it out at the usual 0x08048000. Before the calls it
+// arguments (from a table), prints each u32 result in decimal on its own line with the write
+// system call (int 0x80) and exits 0; toolchain/link lays it out at the usual 0x08048000. Before the calls it
 // maps the program's memory (mmap2, MAP_NORESERVE: pages cost nothing until touched), as the C
 // runtime's host build does, with the same size (TSK_HOST_MEM of a 32-bit host build), so the
 // memory intrinsics and layout views of a host program address the same bytes on both targets. The differential
@@ -37,7 +37,11 @@ SECTIONS
 }
 `;
 
-/** The _start object's source: calls in order, each result printed. */
+/** The _start object's source: calls in order, each result printed. The calls are a table in
+ *  .data (per call: the function, its argument count, the arguments) walked by one loop, not an
+ *  instruction sequence per call: a fuzzing run makes hundreds of calls per executable, and each
+ *  line of assembly costs the in-process assembler. esi (the table cursor) and edi (the argument
+ *  count) survive the calls: the backend's functions clobber only eax, ecx and edx (gen.ts). */
 function startAsm(calls: HostCall[]): string {
   const out = ["bits 32", "global _start", `global ${HOST_MEMORY}`];
   for (const fn of new Set(calls.map((c) => c.fn))) out.push(`extern ${fn}`);
@@ -55,14 +59,28 @@ function startAsm(calls: HostCall[]): string {
     "    cmp eax, -4096    ; -errno",
     "    ja no_memory",
     `    mov dword [${HOST_MEMORY}], eax`,
-  );
-  for (const c of calls) {
-    for (const a of [...c.args].reverse()) out.push(`    push dword ${BigInt.asIntN(32, BigInt(a))}`);
-    out.push(`    call ${c.fn}`);
-    if (c.args.length) out.push(`    add esp, ${4 * c.args.length}`);
-    out.push("    call print_u32");
-  }
-  out.push(
+    "    mov esi, calls",
+    "next_call:",
+    "    cmp esi, calls_end",
+    "    jae calls_done",
+    "    mov edi, dword [esi + 4]  ; the argument count",
+    "    mov ecx, edi",
+    "push_args:           ; the last argument first (cdecl): argument k is at [esi + 4 + k*4]",
+    "    test ecx, ecx",
+    "    jz do_call",
+    "    push dword [esi + ecx * 4 + 4]",
+    "    dec ecx",
+    "    jmp push_args",
+    "do_call:",
+    "    mov eax, dword [esi]",
+    "    call eax",
+    "    mov ecx, edi",
+    "    shl ecx, 2",
+    "    add esp, ecx      ; drop the arguments",
+    "    lea esi, [esi + ecx + 8]",
+    "    call print_u32",
+    "    jmp next_call",
+    "calls_done:",
     "    mov eax, 1        ; exit(0)",
     "    xor ebx, ebx",
     "    int 0x80",
@@ -103,8 +121,11 @@ function startAsm(calls: HostCall[]): string {
     `${HOST_MEMORY}: dd 0`,
     'no_memory_text: db "tsk: cannot map the memory of the host program", 10',
     "no_memory_end:",
-    "",
+    "align 4",
+    "calls:",
   );
+  for (const c of calls) out.push(`    dd ${[c.fn, c.args.length, ...c.args.map((a) => BigInt.asIntN(32, BigInt(a)))].join(", ")}`);
+  out.push("calls_end:", "");
   return out.join("\n");
 }
 

@@ -20,13 +20,13 @@ export function main(argv: string[]): number {
     return 0;
   }
   const [cmd, ...rest] = argv;
-  const { buildHost, compile, format } = cmd === "check" || cmd === "emit" || cmd === "run" ? compiler() : ({} as Compiler);
+  const { buildHost, check, compile, format } = cmd === "check" || cmd === "emit" || cmd === "run" ? compiler() : ({} as Compiler);
   switch (cmd) {
     case "check": {
       if (!rest.length) return usage();
-      const r = compile(rest, "kernel");
-      if (r.diagnostics.length) {
-        console.error(format(r.diagnostics));
+      const diagnostics = check(rest);
+      if (diagnostics.length) {
+        console.error(format(diagnostics));
         return 1;
       }
       return 0;

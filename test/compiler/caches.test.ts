@@ -99,27 +99,46 @@ describe("compiler: caches", () => {
     }
   });
 
-  it("tsk check from a cold process says the same with the V8 code cache missing, present and off", function () {
+  it("tsk check from a cold process says the same with the V8 code cache missing, present and off, optimizer on and off", function () {
     this.timeout(120000);
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-v8cache-"));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-caches-"));
     const bad = path.join(dir, "bad.ts");
     fs.writeFileSync(bad, "export function f(): u32 {\n  const n: u32 = true;\n  return n;\n}\n");
-    const run = (setting: string) => spawnSync(process.execPath, [TSK, "check", bad], { encoding: "utf8", env: { ...process.env, TSK_V8_CACHE: setting } });
+    // The code of an older TypeScript (another source key): removed when a new file is saved.
+    const stale = path.join(cache, `typescript.js.${"0".repeat(32)}.${"0".repeat(8)}.bin`);
+    fs.writeFileSync(stale, "old");
+    const run = (setting: string, opt = "on") => spawnSync(process.execPath, [TSK, "check", bad], { encoding: "utf8", env: { ...process.env, TSK_V8_CACHE: setting, TSK_V8_OPT: opt } });
     const first = run(cache);
     assert.strictEqual(first.status, 1);
     assert.match(first.stderr, /bad\.ts\(2,9\): error TS2322:/);
     const saved = fs.readdirSync(cache);
-    assert.strictEqual(saved.length, 1, `one cache file for typescript.js: ${saved.join(", ")}`);
-    assert.match(saved[0], /^typescript\.js\.[0-9a-f]{32}\.bin$/);
+    assert.strictEqual(saved.length, 1, `one cache file for typescript.js, the stale one gone: ${saved.join(", ")}`);
+    assert.match(saved[0], /^typescript\.js\.[0-9a-f]{32}\.[0-9a-f]{8}\.bin$/);
     const second = run(cache);
     const off = run("off");
-    for (const r of [second, off]) {
+    // Without the optimizer (V8 flags differ): a second file beside the first, neither evicting the other.
+    const noOpt = run(cache, "off");
+    const both = fs.readdirSync(cache).sort();
+    assert.strictEqual(both.length, 2, both.join(", "));
+    const noOptAgain = run(cache, "off");
+    for (const r of [second, off, noOpt, noOptAgain]) {
       assert.strictEqual(r.status, first.status);
       assert.strictEqual(r.stderr, first.stderr);
       assert.strictEqual(r.stdout, first.stdout);
     }
-    assert.deepStrictEqual(fs.readdirSync(cache), saved, "a cache V8 accepted is not written again");
+    const mtimes = () => both.map((f) => fs.statSync(path.join(cache, f)).mtimeMs);
+    const before = mtimes();
+    run(cache);
+    run(cache, "off");
+    assert.deepStrictEqual(fs.readdirSync(cache).sort(), both);
+    assert.deepStrictEqual(mtimes(), before, "a cache V8 accepted is not written again, under either flags");
     for (const d of [cache, dir]) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("TSK_V8_OPT other than on or off: tsk says what it takes, exit 1", () => {
+    const r = spawnSync(process.execPath, [TSK, "--help"], { encoding: "utf8", env: { ...process.env, TSK_V8_OPT: "fast" } });
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stderr, /^TSK_V8_OPT=fast: use on or off/);
   });
 });

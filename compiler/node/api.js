@@ -6,7 +6,7 @@
 require("./register");
 const path = require("path");
 const ts = require("typescript");
-const { compile, format, checkProgram } = require("../src/compile");
+const { check: checkFiles, compile, format, checkProgram } = require("../src/compile");
 const { RULES } = require("../src/front/diagnostics");
 const { PRELUDE } = require("../src/front/program");
 
@@ -18,7 +18,7 @@ const { PRELUDE } = require("../src/front/program");
  */
 function check(files, cwd = process.cwd()) {
   if (!Array.isArray(files) || !files.length) throw new Error("tsk: check needs at least one file");
-  const { diagnostics } = compile(files.map((f) => path.resolve(cwd, f)), "kernel", cwd);
+  const diagnostics = checkFiles(files.map((f) => path.resolve(cwd, f)));
   return { diagnostics, text: format(diagnostics, cwd) };
 }
 

@@ -6,15 +6,19 @@
 // compiled lazily while checking, not only the top level.
 //
 // The cache lives in node_modules/.cache/tsk-v8/ (TSK_V8_CACHE moves it; TSK_V8_CACHE=off turns it
-// off), one file per (Node and V8 version, file path, size, modification time, inode): an upgraded or
-// reinstalled TypeScript gets a new file, and V8 itself rejects data made for a different source
-// length or V8 flags. Loading and running the module is otherwise exactly what Node's own loader does.
+// off), one file per (Node and V8 version, file path, size, modification time, inode) and V8 flags
+// (node's command-line flags and those v8-flags.js set): an upgraded or reinstalled TypeScript gets
+// a new file (the old one is removed), processes started with other flags keep a file each (V8
+// rejects code cached under other flags), and V8 itself rejects data made for a different source
+// length. Loading and running the module is otherwise exactly what Node's own loader does.
 "use strict";
+const { isAscii } = require("buffer");
 const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
+const { runtimeFlags } = require("./v8-flags");
 
 const SETTING = process.env.TSK_V8_CACHE;
 const CACHE_DIR = SETTING && SETTING !== "off" ? path.resolve(SETTING) : path.resolve(__dirname, "../../node_modules/.cache/tsk-v8");
@@ -36,10 +40,10 @@ function cacheFile(filename) {
   } catch {
     return null;
   }
-  const key = crypto.createHash("sha256")
-    .update(`${process.version}\0${process.versions.v8}\0${process.arch}\0${filename}\0${st.size}\0${st.mtimeMs}\0${st.ino}`)
-    .digest("hex");
-  return path.join(CACHE_DIR, `${path.basename(filename)}.${key.slice(0, 32)}.bin`);
+  const hash = (text) => crypto.createHash("sha256").update(text).digest("hex");
+  const source = hash(`${process.version}\0${process.versions.v8}\0${process.arch}\0${filename}\0${st.size}\0${st.mtimeMs}\0${st.ino}`);
+  const flags = hash(`${process.execArgv.join("\0")}\0${runtimeFlags()}`);
+  return path.join(CACHE_DIR, `${path.basename(filename)}.${source.slice(0, 32)}.${flags.slice(0, 8)}.bin`);
 }
 
 /** `require` for code compiled outside Node's loader: what Module.prototype._compile gives. */
@@ -61,10 +65,15 @@ function save(script, file) {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
-    // The code of an older version of the same file (TypeScript upgraded or reinstalled) is dead.
-    const prefix = `${path.basename(file).split(".").slice(0, -2).join(".")}.`;
+    // The code of an older version of the same file (TypeScript upgraded or reinstalled) is dead;
+    // the same version's code under other V8 flags is another process's.
+    const parts = path.basename(file).split(".");
+    const base = `${parts.slice(0, -3).join(".")}.`;
+    const source = parts[parts.length - 3];
     for (const name of fs.readdirSync(path.dirname(file))) {
-      if (name.startsWith(prefix) && name.endsWith(".bin") && name !== path.basename(file)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+      const other = name.split(".");
+      const sameVersion = other.length === parts.length && other[other.length - 3] === source;
+      if (name.startsWith(base) && name.endsWith(".bin") && !sameVersion) fs.rmSync(path.join(path.dirname(file), name), { force: true });
     }
   } catch {
     // A read-only tree works, uncached.
@@ -92,8 +101,24 @@ function install() {
   };
   compile.tskCodeCache = true;
   Module.prototype._compile = compile;
+  const loadJs = Module._extensions[".js"];
+  Module._extensions[".js"] = function (module, filename) {
+    if (!files.has(filename)) return loadJs.call(this, module, filename);
+    module._compile(readSource(filename), filename);
+  };
+}
+
+/**
+ * The text of `filename` as fs.readFileSync(filename, "utf8") gives it. Node 20 decodes a large
+ * file that way several times slower than reading its bytes and taking them as Latin-1, which for
+ * bytes all below 0x80 is the same string: typescript.js (9 MB, all ASCII) is read so. A file with
+ * any other byte is decoded as UTF-8.
+ */
+function readSource(filename) {
+  const bytes = fs.readFileSync(filename);
+  return isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString("utf8");
 }
 
 install();
 
-module.exports = { CACHE_DIR, cacheFile };
+module.exports = { CACHE_DIR, cacheFile, readSource };

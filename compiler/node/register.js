@@ -39,18 +39,44 @@ function typescriptVersion() {
   return tsVersion;
 }
 
+// Bumped when the way options are chosen per file (needsInterop) changes: older entries are stale.
+const RULES = "interop-only-where-needed-1";
+
+/**
+ * Whether the module at `sf` needs esModuleInterop's helpers: a default import or re-export of
+ * `default` (__importDefault), or a dynamic import() (whose namespace gets a `default`). Otherwise
+ * the file is transpiled without them, which changes only `import * as ns` of a CommonJS module:
+ * `ns` is the module itself instead of a copy made of one getter per export. For TypeScript (2,248
+ * exports, already getters) that copy cost about 10 ms per importing module at every start (the
+ * compiler has 16 of them) and made each `ts.x` in the compiler a getter calling a getter.
+ */
+function needsInterop(ts, sf) {
+  let needs = false;
+  const visit = (node) => {
+    if (needs) return;
+    if (ts.isImportDeclaration(node) && node.importClause && node.importClause.name) needs = true;
+    else if (ts.isExportDeclaration(node) && node.moduleSpecifier && node.exportClause && ts.isNamedExports(node.exportClause) &&
+      node.exportClause.elements.some((e) => (e.propertyName || e.name).text === "default")) needs = true;
+    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) needs = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return needs;
+}
+
 /** The transpiled JavaScript of `source` (file `filename`), from the cache or made and cached. */
 function transpile(source, filename) {
   const key = crypto
     .createHash("sha256")
-    .update(`${typescriptVersion()}\0${JSON.stringify(options)}\0${filename}\0${source}`)
+    .update(`${typescriptVersion()}\0${JSON.stringify(options)}\0${RULES}\0${filename}\0${source}`)
     .digest("hex");
   const cached = path.join(CACHE_DIR, key.slice(0, 2), `${key}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
   } catch {}
   const ts = require("typescript");
-  const compilerOptions = ts.convertCompilerOptionsFromJson(options, "").options;
+  const sf = ts.createSourceFile(filename, source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const compilerOptions = ts.convertCompilerOptionsFromJson({ ...options, esModuleInterop: needsInterop(ts, sf) }, "").options;
   const out = ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
   try {
     // Write then rename: parallel test workers may cache the same file at once.

@@ -3,7 +3,6 @@
 //   tsk emit <entry.ts> -o <out.c> the C for the entry and its imports
 //   tsk run <file.ts>             build natively for the host, run, print main()'s u32 result
 import * as fs from "fs";
-import { spawnSync } from "child_process";
 // The compiler (and TypeScript, ~0.5 s to load) only for a command that compiles: --help and
 // usage errors answer at once.
 type Compiler = typeof import("./compile");
@@ -20,13 +19,13 @@ export function main(argv: string[]): number {
     return 0;
   }
   const [cmd, ...rest] = argv;
-  const { buildHost, compile, format } = cmd === "check" || cmd === "emit" || cmd === "run" ? compiler() : ({} as Compiler);
+  const { buildHost, check, compile, format } = cmd === "check" || cmd === "emit" || cmd === "run" ? compiler() : ({} as Compiler);
   switch (cmd) {
     case "check": {
       if (!rest.length) return usage();
-      const r = compile(rest, "kernel");
-      if (r.diagnostics.length) {
-        console.error(format(r.diagnostics));
+      const diagnostics = check(rest);
+      if (diagnostics.length) {
+        console.error(format(diagnostics));
         return 1;
       }
       return 0;
@@ -58,6 +57,9 @@ export function main(argv: string[]): number {
         return 1;
       }
       const exe = buildHost(r.c);
+      // child_process (and the net and dgram modules it loads) only for `run`: not at every check.
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const { spawnSync } = require("child_process") as typeof import("child_process");
       const p = spawnSync(exe, [], { stdio: "inherit" });
       return p.status ?? 1;
     }

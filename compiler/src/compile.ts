@@ -24,6 +24,16 @@ export function compile(entries: string[], mode: Mode = "kernel", cwd = process.
   return r.out === undefined ? { diagnostics: r.diagnostics } : { diagnostics: [], c: r.out };
 }
 
+/**
+ * `tsk check`: the diagnostics compile() would report for `entries` (kernel mode), without lowering
+ * the checked program to C: the C of a program without diagnostics is thrown away by a check.
+ */
+export function check(entries: string[]): Diagnostic[] {
+  const diags = new Diagnostics();
+  checkModules(load(entries, diags), diags, new CBackend("kernel"), { hostMain: false });
+  return diags.list;
+}
+
 /** The same through any backend: its output, or the diagnostics. */
 export function compileWith<Out>(entries: string[], backend: Backend<Out>, hostMain = false): { diagnostics: Diagnostic[]; out?: Out; ir?: Program } {
   const diags = new Diagnostics();

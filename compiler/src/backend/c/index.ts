@@ -4,7 +4,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { Backend } from "../backend";
 import { Program } from "../../ir/ir";
 import { Mode, emitC } from "./emit";
@@ -41,6 +40,9 @@ export function buildHost(c: string, name = "program", flags: string[] = []): st
   const src = path.join(dir, `${name}.c`);
   const exe = path.join(dir, name);
   fs.writeFileSync(src, c);
+  // Required here, not at the top: `tsk check` loads this module and never builds.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { spawnSync } = require("child_process") as typeof import("child_process");
   const r = spawnSync("gcc", [...GCC_FLAGS, ...flags, "-I", RUNTIME_DIR, "-o", exe, src], { encoding: "utf8" });
   if (r.error) throw new Error(`tsk: cannot run gcc (${r.error.message}); run scripts/setup`);
   if (r.status !== 0) throw new Error(`tsk: gcc rejected the generated C (a tsk bug):\n${r.stderr}`);

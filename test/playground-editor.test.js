@@ -177,19 +177,31 @@ describe("boot: playground editor", function () {
       assert.deepStrictEqual(await marks(), []);
       assert.strictEqual(await markedInDom(), 0);
 
-      const built = () => page.evaluate(() => {
-        const b = window.tskLastBuild;
-        return { stage1: Array.from(b.stage1), stage2: Array.from(b.stage2), image: Array.from(b.image), times: b.times };
-      });
+      // The page's last build, its bytes as base64: exact, and a 1 MiB image crosses playwright's
+      // protocol as 1.4 MB of text, not as a JSON array of a million numbers (seconds of this
+      // process's CPU per call).
+      const built = async () => {
+        const b = await page.evaluate(() => {
+          const base64 = (bytes) => {
+            const u8 = new Uint8Array(bytes);
+            let s = "";
+            for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
+            return btoa(s);
+          };
+          const last = window.tskLastBuild;
+          return { stage1: base64(last.stage1), stage2: base64(last.stage2), image: base64(last.image), times: last.times };
+        });
+        return { stage1: Buffer.from(b.stage1, "base64"), stage2: Buffer.from(b.stage2, "base64"), image: Buffer.from(b.image, "base64"), times: b.times };
+      };
       const js = jsKernelImage();
       await withSlot(async () => {
         // Boot with the sources as served: the kernel compiled in the page is the Node JS build's.
         await page.click("#boot-button");
         assert.strictEqual(await data("imageFrom"), "page", await page.textContent("#build-status"));
         const unedited = await built();
-        assert.deepStrictEqual(Buffer.from(unedited.stage1), fs.readFileSync(path.join(js.dir, "stage1.bin")));
-        assert.deepStrictEqual(Buffer.from(unedited.stage2), fs.readFileSync(path.join(js.dir, "stage2.bin")));
-        assert.ok(Buffer.from(unedited.image).equals(fs.readFileSync(js.image)), "the page's image = the Node JS build's tsk.img");
+        assert.deepStrictEqual(unedited.stage1, fs.readFileSync(path.join(js.dir, "stage1.bin")));
+        assert.deepStrictEqual(unedited.stage2, fs.readFileSync(path.join(js.dir, "stage2.bin")));
+        assert.ok(unedited.image.equals(fs.readFileSync(js.image)), "the page's image = the Node JS build's tsk.img");
         console.log(`      in-page build, unedited: ${await data("buildMs")} ms from Boot to the image (${Object.entries(unedited.times).map(([k, v]) => `${k} ${v}`).join(", ")})`);
 
         // A changed line in kernel/main.ts: compiled in the page, booted in place of that boot.
@@ -204,9 +216,10 @@ describe("boot: playground editor", function () {
       const lines = consoleText.split("\n").map((l) => l.trimEnd());
       assert.ok(lines.includes("tsk: this kernel was built in the page") && !lines.includes("tsk: TypeScript kernel booting"), consoleText);
       assert.ok(lines.includes("boot: ok"), consoleText);
-      assert.ok(!Buffer.from((await built()).image).equals(fs.readFileSync(js.image)));
+      const edited = await built();
+      assert.ok(!edited.image.equals(fs.readFileSync(js.image)));
       assert.match(await page.textContent("#build-status"), /kernel compiled and image built in the page in \d+ ms by tsk's i386 backend, toolchain\/asm and toolchain\/link/);
-      console.log(`      in-page build, kernel/main.ts edited: ${await data("buildMs")} ms from Boot to the image (${Object.entries((await built()).times).map(([k, v]) => `${k} ${v}`).join(", ")})`);
+      console.log(`      in-page build, kernel/main.ts edited: ${await data("buildMs")} ms from Boot to the image (${Object.entries(edited.times).map(([k, v]) => `${k} ${v}`).join(", ")})`);
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT });
       assert.deepStrictEqual(errors, []);

@@ -1,5 +1,6 @@
-// What the playground server builds at start-up: the page's two scripts (esbuild bundles) and the
-// JSON of sources the editor works on. app.js (v86, xterm.js, the memory picture) stays small;
+// What the playground server builds at start-up: the page's two scripts (esbuild bundles, cached
+// by playground/bundle-cache.js while their inputs are unchanged) and the JSON of sources the
+// editor works on. app.js (v86, xterm.js, the memory picture) stays small;
 // editor.js carries TypeScript, the compiler (checker and i386 backend), CodeMirror 6 and the
 // JavaScript assembler and linker with scripts/lib/jskernel.js's build steps, with
 // Node's modules replaced for the browser (playground/editor/{path,process,node-stub}.js): `path`
@@ -10,6 +11,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
+const { cachedBundle } = require("./bundle-cache");
 
 const ROOT = path.resolve(__dirname, "..");
 const EDITOR = path.join(__dirname, "editor");
@@ -56,15 +58,14 @@ function sourcesJson() {
   return Buffer.from(JSON.stringify({ files: sourceFiles(), libs: tsLibs() }));
 }
 
-function esbuildScript(entry, extra = {}, sync = true) {
-  const esbuild = require("esbuild");
+/** A browser bundle of `entry` (a promise of its bytes), from playground/bundle-cache.js's cache
+ *  when nothing it is made of changed. esbuild runs plugins in its asynchronous API only. */
+async function esbuildScript(name, entry, extra = {}) {
   const opts = {
-    entryPoints: [entry], bundle: true, write: false, format: "iife",
+    entryPoints: [entry], bundle: true, format: "iife",
     platform: "browser", target: "es2020", logLevel: "silent", ...extra,
   };
-  const out = (r) => Buffer.from(r.outputFiles[0].contents);
-  // esbuild runs plugins in its asynchronous API only.
-  return sync ? out(esbuild.buildSync(opts)) : esbuild.build(opts).then(out);
+  return (await cachedBundle(name, opts)).contents;
 }
 
 /** Node's modules as the page has them (see the header). */
@@ -81,13 +82,13 @@ const browserNode = {
   },
 };
 
-/** The page's main script: v86 glue, the terminal, the memory picture. */
-const appScript = () => esbuildScript(path.join(__dirname, "app.js"), { minify: false });
+/** The page's main script (a promise): v86 glue, the terminal, the memory picture. */
+const appScript = () => esbuildScript("app", path.join(__dirname, "app.js"), { minify: false });
 
 /** What every bundle of the editor's modules needs: Node's modules as the page has them. */
 const pageModules = { plugins: [browserNode], inject: [path.join(EDITOR, "process.js")] };
 
 /** The editor's script (a promise): TypeScript + the compiler + toolchain/asm + toolchain/link. */
-const editorScript = () => esbuildScript(path.join(EDITOR, "main.js"), { minify: true, ...pageModules }, false);
+const editorScript = () => esbuildScript("editor", path.join(EDITOR, "main.js"), { minify: true, ...pageModules });
 
 module.exports = { appScript, editorScript, sourcesJson, sourceFiles, tsLibs, pageModules };

@@ -28,7 +28,7 @@ async function routes() {
     ["/", { type: "text/html; charset=utf-8", file: path.join(HERE, "index.html") }],
     ["/index.html", { type: "text/html; charset=utf-8", file: path.join(HERE, "index.html") }],
     ["/app.css", { type: "text/css; charset=utf-8", file: path.join(HERE, "app.css") }],
-    ["/app.js", { type: "text/javascript; charset=utf-8", body: appScript() }],
+    ["/app.js", { type: "text/javascript; charset=utf-8", body: await appScript() }],
     ["/editor.js", { type: "text/javascript; charset=utf-8", body: await editorScript() }],
     ["/sources.json", { type: "application/json; charset=utf-8", body: sourcesJson() }],
     ["/xterm.css", { type: "text/css; charset=utf-8", file: path.join(XTERM_DIR, "css/xterm.css") }],

@@ -8,20 +8,22 @@
 const assert = require("assert");
 const fs = require("fs");
 const path = require("path");
-const esbuild = require("esbuild");
 const { ROOT } = require("../scripts/lib/build");
 const { jsKernelImage } = require("./lib/images");
 const { sourceFiles, tsLibs, pageModules } = require("../playground/bundle");
+const { cachedBundle } = require("../playground/bundle-cache");
 
 /** The page's Boot pipeline bundled as the page has it, for Node (its own TypeScript: the checker
- *  sets that copy's ts.sys to the page's files, which must not touch this process's). */
+ *  sets that copy's ts.sys to the page's files, which must not touch this process's); from the
+ *  playground's bundle cache (playground/bundle-cache.js) while nothing it is made of changed. */
 async function loadPipeline() {
   const out = path.join(ROOT, "build/test/playground-pipeline.js");
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  await esbuild.build({
+  const { contents } = await cachedBundle("pipeline-node", {
     stdin: { contents: 'export * from "./image"; export { Vfs } from "./vfs"; export { Checker, ENTRY } from "./check";', resolveDir: path.join(ROOT, "playground/editor"), loader: "js" },
-    bundle: true, platform: "browser", format: "cjs", outfile: out, logLevel: "silent", ...pageModules,
+    bundle: true, platform: "browser", format: "cjs", logLevel: "silent", ...pageModules,
   });
+  fs.writeFileSync(out, contents);
   delete require.cache[out];
   return require(out);
 }

@@ -15,10 +15,10 @@ const findChromium = () => BROWSERS.find((p) => fs.existsSync(p)) || null;
 /** Why there is no Chromium, in one line. */
 const noChromium = () => `no Chromium at ${BROWSERS.join(", ")} (scripts/setup installs Debian's chromium-headless-shell as root)`;
 
-/** Launches the Chromium at `executablePath` through playwright-core. */
-function launchChromium(executablePath) {
+/** Launches the Chromium at `executablePath` through playwright-core, with `extraArgs` after ours. */
+function launchChromium(executablePath, extraArgs = []) {
   const { chromium } = require("playwright-core");
-  return chromium.launch({ executablePath, args: BROWSER_ARGS });
+  return chromium.launch({ executablePath, args: [...BROWSER_ARGS, ...extraArgs] });
 }
 
 module.exports = { findChromium, noChromium, launchChromium, BROWSERS, BROWSER_ARGS };

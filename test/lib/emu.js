@@ -8,24 +8,6 @@ const { spawn } = require("child_process");
 const { bootCommand, describeExit, emulatorName, EXIT_SUCCESS, EXIT_FAILURE } = require("../../scripts/lib/emulator");
 const { verdict } = require("../../scripts/lib/qemu");
 const { withSlot } = require("./slots");
-const { v86MemBytes } = require("../../scripts/lib/v86");
-
-// v86 runs in a Node process of its own; the tests run it on V8's baseline wasm compiler only
-// (--liftoff-only). The optimising tier recompiles v86's wasm, and the wasm v86 makes of the guest
-// code, in the background: measured here (shared machine) that doubles the CPU of a 2 MiB boot
-// (1.5 -> 0.55 s) and adds 80 % at 128 MiB (2.7 -> 1.5 s), for boots too short to repay it. The
-// emulator and what it computes are the same; only how V8 compiles it differs. Larger machines
-// (TSK_TEST_LARGE's 1-2 GiB, seconds of zeroing) keep the optimising tier.
-const V86_NODE_FLAGS = ["--liftoff-only"];
-const V86_LIFTOFF_MAX_BYTES = 256 * 1024 * 1024;
-
-function v86NodeFlags(mem) {
-  try {
-    return v86MemBytes(mem) <= V86_LIFTOFF_MAX_BYTES ? V86_NODE_FLAGS : [];
-  } catch {
-    return []; // a size v86 refuses: scripts/v86-boot.js says so itself
-  }
-}
 
 /**
  * Boots `image`. Options: emulator ("qemu" or "v86"), machine ("pc"), mem ("128M"), cpu, accel
@@ -39,8 +21,8 @@ function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, 
   return new Promise((resolve, reject) => {
     const command = bootCommand({ emulator, image, machine, mem, cpu, accel, args });
     const cmd = command.cmd;
-    const argv = emulator === "v86" ? [...v86NodeFlags(mem), ...command.args] : command.args;
-    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    // v86's command line carries its Node flags (scripts/lib/v86.js: the baseline wasm compiler).
+    const child = spawn(cmd, command.args, { stdio: ["ignore", "pipe", "pipe"] });
     let serial = "";
     let stderr = "";
     let partial = "";

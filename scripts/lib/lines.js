@@ -59,14 +59,24 @@ function tsName(cname, file) {
  *  files relative to root. */
 function resolve(lookup, addrs, root) {
   const chains = new Map();
+  // A few dozen files and a few hundred functions name thousands of levels: each computed once.
+  const files = new Map();
+  const names = new Map();
+  const fileOf = (f) => {
+    if (!files.has(f)) files.set(f, (path.isAbsolute(f) ? path.relative(root, f) : f).split(path.sep).join("/"));
+    return files.get(f);
+  };
+  const nameOf = (func, file) => {
+    const key = `${func}\0${file}`;
+    if (!names.has(key)) names.set(key, tsName(func, file));
+    return names.get(key);
+  };
   for (const a of addrs) {
     const chain = [];
     for (const level of lookup.chain(a)) {
       if (!level.file || !level.file.endsWith(".ts")) continue;
-      let file = level.file;
-      if (path.isAbsolute(file)) file = path.relative(root, file);
-      file = file.split(path.sep).join("/");
-      chain.push({ file, line: level.line, func: tsName(level.func || "??", file) });
+      const file = fileOf(level.file);
+      chain.push({ file, line: level.line, func: nameOf(level.func || "??", file) });
     }
     chains.set(a, chain);
   }

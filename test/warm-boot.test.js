@@ -7,6 +7,7 @@ const assert = require("assert");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { spawn } = require("child_process");
 const { link, ASM_OBJECTS } = require("../scripts/lib/build");
 const { WarmQemu } = require("../scripts/lib/warm-qemu");
 const { EXIT_SUCCESS } = require("../scripts/lib/qemu");
@@ -70,6 +71,39 @@ describe("boot: warm QEMU (scripts/lib/warm-qemu.js)", function () {
     } finally {
       release();
     }
+  });
+
+  it("declines when SeaBIOS stopped waiting and booted the placeholder before the image came", async () => {
+    const release = await acquire();
+    try {
+      const warm = new WarmQemu({ opts: OPTS, imageBytes: kernel.imageBytes, splashMs: 1 });
+      while (!/Booting from /.test(fs.readFileSync(warm.debug, "latin1"))) await new Promise((r) => setTimeout(r, 20));
+      assert.strictEqual(await warm.go(kernel.image), null);
+    } finally {
+      release();
+    }
+  });
+
+  it("dies with the process that started it (a watcher killed outright leaves no QEMU behind)", async () => {
+    const script = `const { WarmQemu } = require(${JSON.stringify(path.join(__dirname, "../scripts/lib/warm-qemu"))});
+      const w = new WarmQemu({ opts: ${JSON.stringify(OPTS)}, imageBytes: 1 << 20, paused: true });
+      console.log(w.child.pid); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const pid = Number(await new Promise((r) => parent.stdout.once("data", (d) => r(String(d)))));
+    await new Promise((r) => setTimeout(r, 300)); // QEMU is up (or setpriv about to exec it)
+    parent.kill("SIGKILL");
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return !/^Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1] || "");
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 250 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+    const outlived = alive();
+    if (outlived) process.kill(pid, "SIGKILL"); // it holds this run's stderr open
+    assert.ok(!outlived, `QEMU ${pid} outlived its parent`);
   });
 
   it("refuses an emulator other than QEMU", () => {

@@ -22,9 +22,12 @@ const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const { bootCommand } = require("./emulator");
+const { which } = require("./build");
 
 /** What SeaBIOS prints when it starts waiting for the boot menu key (src/bootmenu.c). */
 const MENU_PROMPT = /Press ESC for boot menu/;
+/** What SeaBIOS prints when it goes on to boot from a disk (src/boot.c). */
+const BOOTING = /Booting from /;
 /** How long SeaBIOS waits for the key (ms; QEMU's limit is 65535). */
 const SPLASH_MS = 60000;
 
@@ -33,9 +36,10 @@ class WarmQemu {
    * Starts QEMU on a placeholder of `imageBytes` bytes (a copy of `seed`, an image to start from,
    * when it has that size). opts: the boot settings (scripts/lib/emulator.js optionsFromEnv, QEMU
    * only); paused: stop before SeaBIOS runs until resume() (a QEMU kept waiting between edits
-   * costs no CPU then, and SeaBIOS's wait starts only when a build does).
+   * costs no CPU then, and SeaBIOS's wait starts only when a build does); splashMs: how long
+   * SeaBIOS waits for the key before booting the placeholder (a test shortens it).
    */
-  constructor({ opts, imageBytes, seed, paused = false }) {
+  constructor({ opts, imageBytes, seed, paused = false, splashMs = SPLASH_MS }) {
     if (opts.emulator && opts.emulator !== "qemu") throw new Error("a warm boot needs QEMU");
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-warm-"));
     this.image = path.join(this.dir, "warm.img");
@@ -50,11 +54,18 @@ class WarmQemu {
     fs.writeFileSync(this.debug, "");
     const { cmd, args } = bootCommand({
       ...opts, image: this.image,
-      args: [...(opts.args || []), ...(paused ? ["-S"] : []), "-boot", `menu=on,splash-time=${SPLASH_MS}`,
+      args: [...(opts.args || []), ...(paused ? ["-S"] : []), "-boot", `menu=on,splash-time=${splashMs}`,
         "-chardev", `file,id=seabios,path=${this.debug}`, "-device", "isa-debugcon,iobase=0x402,chardev=seabios",
         "-monitor", `unix:${this.monitor},server=on,wait=off`],
     });
-    this.child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+    // A warm QEMU waits (paused, or at the boot menu) for a process that may be killed outright
+    // (SIGKILL: no handler runs): setpriv makes the kernel kill it with its parent, where
+    // util-linux is installed (Debian's essential set); without it, Ctrl-C's SIGINT still reaches
+    // QEMU through the terminal's process group.
+    const setpriv = which("setpriv");
+    this.child = setpriv
+      ? spawn(setpriv, ["--pdeathsig", "KILL", "--", cmd, ...args], { stdio: ["ignore", "pipe", "inherit"] })
+      : spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
     this.exited = false;
     this.early = false; // serial output before go(): not the new image's boot
     this.gone = false;
@@ -111,11 +122,14 @@ class WarmQemu {
       fs.closeSync(fd);
     }
     const until = Date.now() + timeoutMs;
-    while (!MENU_PROMPT.test(fs.readFileSync(this.debug, "latin1"))) {
+    let log;
+    while (!MENU_PROMPT.test((log = fs.readFileSync(this.debug, "latin1")))) {
       if (this.exited || this.early || Date.now() > until) return this.discard();
       await new Promise((r) => setTimeout(r, 3));
     }
-    if (this.early) return this.discard();
+    // SeaBIOS's wait ran out before now: it booted the placeholder (its serial output may not have
+    // reached this process yet). Otherwise it reads the disk only after the key, so after the write.
+    if (this.early || BOOTING.test(log)) return this.discard();
     try {
       await this.command("sendkey ret");
     } catch {

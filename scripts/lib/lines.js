@@ -6,8 +6,8 @@
 // Why in the kernel rather than post-processing the serial log on the host with addr2line: a report
 // must be readable wherever the kernel runs (a user's own QEMU command, a serial log pasted into an
 // issue), and the host would have to find the exact ELF the image came from. The price is a second
-// link (scripts/lib/build.js): the table is the last section of the load image (linker/kernel.ld),
-// so its size moves nothing in .text, and the build checks that.
+// link when the table's size changed (scripts/lib/build.js): the table is the last section of the
+// load image (linker/kernel.ld), so its size moves nothing in .text, and the build checks that.
 //
 // Assembly sources (kernel/arch/entry.asm, idt.asm) have no DWARF from nasm; their rows come from
 // nasm's listing (asmRows), so a stack walk names the entry stub's `call kmain` and the fault stubs.

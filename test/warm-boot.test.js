@@ -9,7 +9,7 @@ const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const { link, ASM_OBJECTS } = require("../scripts/lib/build");
-const { WarmQemu } = require("../scripts/lib/warm-qemu");
+const { WarmQemu, sweep } = require("../scripts/lib/warm-qemu");
 const { EXIT_SUCCESS } = require("../scripts/lib/qemu");
 const { acquire } = require("./lib/slots");
 const { kernelImage } = require("./lib/images");
@@ -84,12 +84,13 @@ describe("boot: warm QEMU (scripts/lib/warm-qemu.js)", function () {
     }
   });
 
-  it("dies with the process that started it (a watcher killed outright leaves no QEMU behind)", async () => {
+  it("dies with the process that started it, and its files go at the next start (a watcher killed outright leaves nothing)", async () => {
     const script = `const { WarmQemu } = require(${JSON.stringify(path.join(__dirname, "../scripts/lib/warm-qemu"))});
       const w = new WarmQemu({ opts: ${JSON.stringify(OPTS)}, imageBytes: 1 << 20, paused: true });
-      console.log(w.child.pid); setInterval(() => {}, 1000);`;
+      console.log(w.child.pid, w.dir); setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-    const pid = Number(await new Promise((r) => parent.stdout.once("data", (d) => r(String(d)))));
+    const [pidText, dir] = (await new Promise((r) => parent.stdout.once("data", (d) => r(String(d))))).trim().split(" ");
+    const pid = Number(pidText);
     await new Promise((r) => setTimeout(r, 300)); // QEMU is up (or setpriv about to exec it)
     parent.kill("SIGKILL");
     const alive = () => {
@@ -104,6 +105,10 @@ describe("boot: warm QEMU (scripts/lib/warm-qemu.js)", function () {
     const outlived = alive();
     if (outlived) process.kill(pid, "SIGKILL"); // it holds this run's stderr open
     assert.ok(!outlived, `QEMU ${pid} outlived its parent`);
+    assert.ok(fs.existsSync(dir), "SIGKILL let nothing clean up");
+    if (parent.exitCode === null && parent.signalCode === null) await new Promise((r) => parent.on("exit", r)); // reaped
+    sweep(); // what the next WarmQemu does first
+    assert.ok(!fs.existsSync(dir), `${dir} outlived its owner`);
   });
 
   it("refuses an emulator other than QEMU", () => {

@@ -31,6 +31,38 @@ const BOOTING = /Booting from /;
 /** How long SeaBIOS waits for the key (ms; QEMU's limit is 65535). */
 const SPLASH_MS = 60000;
 
+const PREFIX = "tsk-warm-";
+
+/** Removes the files of warm QEMUs whose owner died without cleaning up (a watcher killed with
+ *  SIGKILL: its QEMU died with it, see the constructor, but its placeholder stayed). */
+function sweep() {
+  let names = [];
+  try {
+    names = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = path.join(os.tmpdir(), name);
+    let owner;
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, "owner"), "utf8"));
+    } catch {
+      continue; // being made, or not ours
+    }
+    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+
 class WarmQemu {
   /**
    * Starts QEMU on a placeholder of `imageBytes` bytes (a copy of `seed`, an image to start from,
@@ -41,7 +73,9 @@ class WarmQemu {
    */
   constructor({ opts, imageBytes, seed, paused = false, splashMs = SPLASH_MS }) {
     if (opts.emulator && opts.emulator !== "qemu") throw new Error("a warm boot needs QEMU");
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-warm-"));
+    sweep();
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
+    fs.writeFileSync(path.join(this.dir, "owner"), String(process.pid));
     this.image = path.join(this.dir, "warm.img");
     this.debug = path.join(this.dir, "seabios.log");
     this.monitor = path.join(this.dir, "monitor.sock");
@@ -154,4 +188,4 @@ class WarmQemu {
   }
 }
 
-module.exports = { WarmQemu, MENU_PROMPT };
+module.exports = { WarmQemu, sweep, MENU_PROMPT };

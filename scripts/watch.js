@@ -7,8 +7,13 @@
 // Each boot's serial console goes to this terminal, then one verdict line:
 //   watch: boot: ok (1.2 s after the change)      or   watch: <why the boot failed>
 // A build error is printed and the watcher waits for the next change. Ctrl-C stops it.
+// With QEMU, the next round's QEMU is started as soon as a boot ends and kept paused; the first
+// change lets it run SeaBIOS while the build runs, and the built image boots in it
+// (scripts/lib/warm-qemu.js): QEMU's start and the BIOS are off the edit's critical path.
 // Watched: boot/ kernel/ linker/ compiler/ (not build/). Environment: as `npm start` (TSK_EMULATOR,
 // TSK_MEM, TSK_TIMEOUT, QEMU_MACHINE, QEMU_ACCEL); TSK_TIMEOUT bounds each boot (default 600 s).
+// TSK_WATCH_TIMES=1: after each verdict, one `[watch] times` line on stderr with when each part of
+// the round ended, in ms from the edited file's modification time (where the edit's time goes).
 "use strict";
 require("./lib/help").helpFromHeader(__filename);
 const fs = require("fs");
@@ -17,22 +22,30 @@ const { spawn } = require("child_process");
 const { build, BuildError, checkTools, ROOT } = require("./lib/build");
 const { QEMU } = require("./lib/qemu");
 const { optionsFromEnv, bootCommand, describeExit } = require("./lib/emulator");
+const { WarmQemu } = require("./lib/warm-qemu");
 
 const WATCHED = ["boot", "kernel", "linker", "compiler"];
 /** Changes closer together than this are one edit (editors write a file in several steps). */
 const SETTLE_MS = 50;
 
-function boot(opts, changedAt) {
-  const { cmd, args } = bootCommand({ image: path.join(ROOT, "build/tsk.img"), ...opts });
-  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+const IMAGE = path.join(ROOT, "build/tsk.img");
+
+const TIMES = Boolean(process.env.TSK_WATCH_TIMES);
+
+/** Boots the image: in `warm` (a child already running it, from WarmQemu.go) or a new emulator.
+ *  marks: gets `boot: ok` with its time. */
+function boot(opts, changedAt, warm, marks = []) {
+  const { cmd, args } = bootCommand({ image: IMAGE, ...opts });
+  const child = warm || spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   let serial = "";
   let okAt = null;
   let timedOut = false;
   child.stdout.on("data", (d) => {
     process.stdout.write(d);
     serial += d.toString("latin1");
-    if (okAt === null && /^boot: ok\r?$/m.test(serial)) okAt = Date.now();
+    if (okAt === null && /^boot: ok\r?$/m.test(serial)) marks.push(["boot: ok", (okAt = Date.now())]);
   });
+  child.stdout.resume();
   const timer = opts.timeout ? setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, opts.timeout * 1000) : null;
   return new Promise((resolve) => {
     child.on("error", (e) => { clearTimeout(timer); resolve(`cannot run ${cmd}: ${e.message}`); });
@@ -57,26 +70,74 @@ async function main() {
   let pending = Date.now(); // the first round starts at once
   let running = false;
   let settle = null;
+  let editTime = null; // TSK_WATCH_TIMES: the first changed file's mtime
+  // The next round's QEMU: {qemu, resumed (a promise once it was let run)}, or null.
+  let warm = null;
+  const startWarm = (paused) => {
+    if (opts.emulator !== "qemu") return null;
+    let size = 0;
+    try {
+      size = fs.statSync(IMAGE).size;
+    } catch {
+      return null; // no image yet: the first round boots cold
+    }
+    const qemu = new WarmQemu({ opts, imageBytes: size, seed: IMAGE, paused });
+    return { qemu, resumed: paused ? null : Promise.resolve() };
+  };
+  const resumeWarm = () => {
+    if (warm && !warm.resumed) warm.resumed = warm.qemu.resume().catch(() => {});
+  };
+  const stop = () => {
+    if (warm) warm.qemu.discard();
+    process.exit(130);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   const round = async () => {
     if (running || pending === null) return;
     running = true;
     const changedAt = pending;
+    const marks = [["event", changedAt], ["settled", Date.now()]];
+    const editedAt = editTime;
     pending = null;
+    const mine = warm || startWarm(false);
+    warm = null;
+    if (mine) {
+      if (!mine.resumed) mine.resumed = mine.qemu.resume().catch(() => {});
+      await mine.resumed; // SeaBIOS runs while this process builds (the build is synchronous)
+    }
     try {
-      build({ log: (l) => console.log(l) });
-      console.log(`watch: ${await boot(opts, changedAt)}`);
+      build({ log: (l) => {
+        marks.push([l.split(/\s+/)[1], Date.now()]);
+        console.log(l);
+      } });
+      marks.push(["built", Date.now()]);
+      const child = mine ? await mine.qemu.go(IMAGE) : null;
+      marks.push([child ? "warm qemu booting" : "cold qemu", Date.now()]);
+      console.log(`watch: ${await boot(opts, changedAt, child, marks)}`);
+      if (TIMES) console.error(`[watch] times (ms after the edit, each mark the start of what follows): ${marks.map(([what, at]) => `${what} ${Math.round(at - (editedAt || changedAt))}`).join(", ")}`);
     } catch (e) {
+      if (mine) mine.qemu.discard();
       if (!(e instanceof BuildError)) throw e;
       console.error(`[build] error: ${e.message}`);
       console.log("watch: build failed; waiting for the next change");
     }
+    warm = startWarm(true);
+    if (pending !== null) resumeWarm();
     running = false;
     if (pending !== null) round(); // changed while building or booting
     else console.log(`watch: watching ${WATCHED.join("/ ")}/ (Ctrl-C stops)`);
   };
   for (const dir of WATCHED) {
-    fs.watch(path.join(ROOT, dir), { recursive: true }, () => {
-      if (pending === null) pending = Date.now();
+    fs.watch(path.join(ROOT, dir), { recursive: true }, (event, name) => {
+      if (pending === null) {
+        pending = Date.now();
+        editTime = null;
+        try {
+          if (TIMES && name) editTime = fs.statSync(path.join(ROOT, dir, name)).mtimeMs;
+        } catch {}
+      }
+      resumeWarm();
       clearTimeout(settle);
       settle = setTimeout(round, SETTLE_MS);
     });

@@ -13,6 +13,7 @@ const lines = require("./lines");
 const { Steps, filesUnder, withDirLock } = require("./steps");
 const jsbuild = require("./jsbuild");
 const jskernel = require("./jskernel");
+const { readElf } = require("../../toolchain/dwarf/elf");
 
 /** The C backend's kernel gcc flags (compiler/src/backend/c/flags.ts, loaded as the compiler is). */
 function kernelGccFlags() {
@@ -305,41 +306,90 @@ const { ASM_OBJECTS } = jskernel;
 /** The assembly objects of a build in `dir` with their nasm listings, for lines.lineTable. */
 const asmLineSources = (dir) => ASM_OBJECTS.map(([source, obj]) => ({ source, object: path.join(dir, obj), listing: path.join(dir, `${obj}.lst`) }));
 
-/** ld, the line table from the first link's DWARF, the second link with it, objcopy. */
+/**
+ * ld, the line table from the link's DWARF, objcopy. The table is the last section of the load
+ * image (linker/kernel.ld), so its size moves nothing in .text, but it moves what follows it (.bss,
+ * __kernel_end): the link that carries it must have reserved its exact size. The first link holds
+ * the previous build's table (an empty one the first time): when the new table has the same size
+ * (an edit that moves lines, not code, as most edits do), that link is final and the new table's
+ * bytes are written over the old ones in kernel.elf, which is what a second link would have given
+ * byte for byte (lines.o keeps the old table: the next link assembles it again from lines.bin);
+ * else a second link holds the new table (checked to move no code).
+ * Returns the number of links run (1 or 2).
+ */
 function link(dir, objects) {
   const out = (name) => path.join(dir, name);
+  const elf = out("kernel.elf");
   const { KERNEL_BASE } = require(bootInfo.SOURCE);
   const libgcc = libgcc32();
   const ld = () => run("ld", ["-m", "elf_i386", "-T", "linker/kernel.ld", "--defsym",
-    `KERNEL_BASE=0x${KERNEL_BASE.toString(16)}`, "-o", out("kernel.elf"), ...objects, out("lines.o"),
+    `KERNEL_BASE=0x${KERNEL_BASE.toString(16)}`, "-o", elf, ...objects, out("lines.o"),
     ...(libgcc ? [libgcc] : [])]);
-  // Two links: the first with an empty line table, from whose DWARF the table is made; the second
-  // with the table (the last section of the load image, so nothing in .text moves: checked).
   const linesBin = out("lines.bin");
+  const linesO = out("lines.o");
   const assembleLines = () => {
     fs.writeFileSync(out("lines.asm"), lines.linesAsm(linesBin));
-    run("nasm", ["-f", "elf32", "-Werror", out("lines.asm"), "-o", out("lines.o")]);
+    run("nasm", ["-f", "elf32", "-Werror", out("lines.asm"), "-o", linesO]);
   };
-  fs.writeFileSync(linesBin, Buffer.alloc(0));
-  assembleLines();
+  let linked = Buffer.alloc(0);
+  try {
+    linked = fs.readFileSync(linesBin);
+    if (linked.readUInt32LE(0) !== lines.MAGIC) linked = Buffer.alloc(0);
+  } catch {
+    linked = Buffer.alloc(0);
+  }
+  fs.writeFileSync(linesBin, linked);
+  // lines.o from the last link holds `linked` already unless something else changed it.
+  if (!linesObjectHolds(linesO, out("lines.asm"), lines.linesAsm(linesBin), linked)) assembleLines();
   ld();
   let table;
   try {
-    table = lines.lineTable(out("kernel.elf"), { root: ROOT, asm: asmLineSources(dir) });
+    table = lines.lineTable(elf, { root: ROOT, asm: asmLineSources(dir) });
   } catch (e) {
     throw new BuildError(`line table: ${e.message}`);
   }
   fs.writeFileSync(linesBin, table);
-  const before = lines.textSymbols(out("kernel.elf"));
-  assembleLines();
-  ld();
-  if (lines.textSymbols(out("kernel.elf")) !== before) {
-    throw new BuildError("the line table moved code: .tsk_lines must stay after .text in linker/kernel.ld");
+  let links = 1;
+  const section = readElf(fs.readFileSync(elf), elf).section(".tsk_lines");
+  if (section && section.size === table.length && section.data.length === table.length) {
+    overwrite(elf, section.offset, table);
+    // And lines.o, as nasm would assemble it now (incbin: the bytes, no relocation).
+    overwrite(linesO, readElf(fs.readFileSync(linesO), linesO).section(".tsk_lines").offset, table);
+  } else {
+    const before = lines.textSymbols(elf);
+    assembleLines();
+    ld();
+    links = 2;
+    if (lines.textSymbols(elf) !== before) {
+      throw new BuildError("the line table moved code: .tsk_lines must stay after .text in linker/kernel.ld");
+    }
   }
-  run("objcopy", ["-O", "binary", out("kernel.elf"), out("kernel.bin")]);
+  run("objcopy", ["-O", "binary", elf, out("kernel.bin")]);
+  return links;
+}
+
+/** Writes `bytes` over `file` at `offset`, in place. */
+function overwrite(file, offset, bytes) {
+  const fd = fs.openSync(file, "r+");
+  try {
+    fs.writeSync(fd, bytes, 0, bytes.length, offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Whether lines.o is what nasm would make of `asmText` (lines.asm) with `table` in lines.bin. */
+function linesObjectHolds(object, asmFile, asmText, table) {
+  try {
+    if (fs.readFileSync(asmFile, "utf8") !== asmText) return false;
+    const sec = readElf(fs.readFileSync(object), object).section(".tsk_lines");
+    return Boolean(sec) && sec.size === table.length && Buffer.from(sec.data).equals(table);
+  } catch {
+    return false;
+  }
 }
 
 /** The same as build(): every build is incremental now (kept for its callers). */
 const buildIfNeeded = (opts = {}) => build(opts);
 
-module.exports = { build, buildIfNeeded, kernelCflags, asmLineSources, buildLoader, makeImage, checkTools, chooseToolchain, which, loaderLayout, BuildError, ROOT };
+module.exports = { build, buildIfNeeded, link, ASM_OBJECTS, kernelCflags, asmLineSources, buildLoader, makeImage, checkTools, chooseToolchain, which, loaderLayout, BuildError, ROOT };

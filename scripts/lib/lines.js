@@ -6,8 +6,8 @@
 // Why in the kernel rather than post-processing the serial log on the host with addr2line: a report
 // must be readable wherever the kernel runs (a user's own QEMU command, a serial log pasted into an
 // issue), and the host would have to find the exact ELF the image came from. The price is a second
-// link (scripts/lib/build.js): the table is the last section of the load image (linker/kernel.ld),
-// so its size moves nothing in .text, and the build checks that.
+// link when the table's size changed (scripts/lib/build.js): the table is the last section of the
+// load image (linker/kernel.ld), so its size moves nothing in .text, and the build checks that.
 //
 // Assembly sources (kernel/arch/entry.asm, idt.asm) have no DWARF from nasm; their rows come from
 // nasm's listing (asmRows), so a stack walk names the entry stub's `call kmain` and the fault stubs.
@@ -59,14 +59,24 @@ function tsName(cname, file) {
  *  files relative to root. */
 function resolve(lookup, addrs, root) {
   const chains = new Map();
+  // A few dozen files and a few hundred functions name thousands of levels: each computed once.
+  const files = new Map();
+  const names = new Map();
+  const fileOf = (f) => {
+    if (!files.has(f)) files.set(f, (path.isAbsolute(f) ? path.relative(root, f) : f).split(path.sep).join("/"));
+    return files.get(f);
+  };
+  const nameOf = (func, file) => {
+    const key = `${func}\0${file}`;
+    if (!names.has(key)) names.set(key, tsName(func, file));
+    return names.get(key);
+  };
   for (const a of addrs) {
     const chain = [];
     for (const level of lookup.chain(a)) {
       if (!level.file || !level.file.endsWith(".ts")) continue;
-      let file = level.file;
-      if (path.isAbsolute(file)) file = path.relative(root, file);
-      file = file.split(path.sep).join("/");
-      chain.push({ file, line: level.line, func: tsName(level.func || "??", file) });
+      const file = fileOf(level.file);
+      chain.push({ file, line: level.line, func: nameOf(level.func || "??", file) });
     }
     chains.set(a, chain);
   }

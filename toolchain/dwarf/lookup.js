@@ -26,6 +26,43 @@ function fileName(program, index, compDir) {
 
 const contains = (ranges, a) => ranges.some(([lo, hi]) => a >= lo && a < hi);
 
+/** Addresses per bucket of the function index (byte count, a power of two). */
+const BUCKET_SHIFT = 8;
+/** A range spanning more buckets than this goes to the unit's `wide` list instead. */
+const WIDE_BUCKETS = 4096;
+
+/**
+ * The function ranges of unit u that may hold `addr`, as [lo, hi, function index, order], in the
+ * order chain() must visit them (function order, then range order: on equal sizes the later one
+ * wins): the ranges filed under the address's bucket, and any wide range. Built once per unit, so
+ * a table of every row address (lines.js) costs a few candidates per address, not every function.
+ */
+function candidates(u, addr) {
+  if (!u.buckets) {
+    u.buckets = new Map();
+    u.wide = [];
+    let order = 0;
+    u.functions.forEach((f, i) => {
+      for (const [lo, hi] of f.ranges) {
+        const entry = [lo, hi, i, order++];
+        if (hi <= lo) continue;
+        const first = lo >>> BUCKET_SHIFT;
+        const last = (hi - 1) >>> BUCKET_SHIFT;
+        if (last - first > WIDE_BUCKETS) {
+          u.wide.push(entry);
+          continue;
+        }
+        for (let b = first; b <= last; b++) {
+          if (!u.buckets.has(b)) u.buckets.set(b, []);
+          u.buckets.get(b).push(entry);
+        }
+      }
+    });
+  }
+  const own = u.buckets.get(addr >>> BUCKET_SHIFT) || [];
+  return u.wide.length ? [...own, ...u.wide].sort((x, y) => x[3] - y[3]) : own;
+}
+
 class Lookup {
   /** bytes: a linked ELF32 with DWARF; name: how errors call it. */
   constructor(bytes, name = "ELF") {
@@ -101,14 +138,12 @@ class Lookup {
     if (!u) return [{ func: this.symbolAt(addr), file: undefined, line: 0 }];
     let best = -1;
     let bestLen = Infinity;
-    u.functions.forEach((f, i) => {
-      for (const [lo, hi] of f.ranges) {
-        if (addr >= lo && addr < hi && hi - lo <= bestLen) {
-          best = i;
-          bestLen = hi - lo;
-        }
+    for (const [lo, hi, i] of candidates(u, addr)) {
+      if (addr >= lo && addr < hi && hi - lo <= bestLen) {
+        best = i;
+        bestLen = hi - lo;
       }
-    });
+    }
     const at = this.lineOf(u, addr);
     const out = [{ func: best >= 0 ? u.functions[best].name : this.symbolAt(addr), file: at && at.file, line: at ? at.line : 0 }];
     for (let f = u.functions[best]; f && f.inlined && f.caller >= 0; f = u.functions[f.caller]) {

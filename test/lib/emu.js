@@ -1,6 +1,7 @@
 // The boot harness for either emulator (scripts/lib/emulator.js). Boots a disk image with COM1 on a
 // pipe, hands each serial line to onLine as it arrives, and resolves {exitCode, serial, stderr,
-// timedOut, signal, timeout, emulator}; the emulator is killed on timeout. Errors carry the serial
+// timedOut, stopped, signal, timeout, emulator}; the emulator is killed on timeout, or once
+// `until(line)` is true (stopped: the caller has seen what it needed). Errors carry the serial
 // log. Every boot holds one of the run's two emulator slots (test/lib/slots.js); its timeout counts
 // from the emulator's start, not from the wait for a slot.
 "use strict";
@@ -8,47 +9,37 @@ const { spawn } = require("child_process");
 const { bootCommand, describeExit, emulatorName, EXIT_SUCCESS, EXIT_FAILURE } = require("../../scripts/lib/emulator");
 const { verdict } = require("../../scripts/lib/qemu");
 const { withSlot } = require("./slots");
-const { v86MemBytes } = require("../../scripts/lib/v86");
-
-// v86 runs in a Node process of its own; the tests run it on V8's baseline wasm compiler only
-// (--liftoff-only). The optimising tier recompiles v86's wasm, and the wasm v86 makes of the guest
-// code, in the background: measured here (shared machine) that doubles the CPU of a 2 MiB boot
-// (1.5 -> 0.55 s) and adds 80 % at 128 MiB (2.7 -> 1.5 s), for boots too short to repay it. The
-// emulator and what it computes are the same; only how V8 compiles it differs. Larger machines
-// (TSK_TEST_LARGE's 1-2 GiB, seconds of zeroing) keep the optimising tier.
-const V86_NODE_FLAGS = ["--liftoff-only"];
-const V86_LIFTOFF_MAX_BYTES = 256 * 1024 * 1024;
-
-function v86NodeFlags(mem) {
-  try {
-    return v86MemBytes(mem) <= V86_LIFTOFF_MAX_BYTES ? V86_NODE_FLAGS : [];
-  } catch {
-    return []; // a size v86 refuses: scripts/v86-boot.js says so itself
-  }
-}
 
 /**
  * Boots `image`. Options: emulator ("qemu" or "v86"), machine ("pc"), mem ("128M"), cpu, accel
- * ("tcg"; tests never use kvm), timeout (ms, 60000), args (extra QEMU arguments), onLine(line).
+ * ("tcg"; tests never use kvm), timeout (ms, 60000), args (extra QEMU arguments), onLine(line),
+ * until(line) (true: kill the emulator after this line; the result has stopped: true).
  */
 function boot(image, opts = {}) {
   return withSlot(() => bootNow(image, opts));
 }
 
-function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine } = {}) {
+function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine, until } = {}) {
   return new Promise((resolve, reject) => {
     const command = bootCommand({ emulator, image, machine, mem, cpu, accel, args });
     const cmd = command.cmd;
-    const argv = emulator === "v86" ? [...v86NodeFlags(mem), ...command.args] : command.args;
-    const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    // (v86 boots of up to 256 MiB run on V8's baseline wasm compiler: scripts/lib/v86.js.)
+    const child = spawn(cmd, command.args, { stdio: ["ignore", "pipe", "pipe"] });
     let serial = "";
     let stderr = "";
     let partial = "";
     let timedOut = false;
+    let stopped = false;
     let callbackError = null;
     const emit = (line) => {
-      if (!onLine || callbackError) return;
-      try { onLine(line); } catch (e) { callbackError = e; }
+      if (stopped) return;
+      if (onLine && !callbackError) {
+        try { onLine(line); } catch (e) { callbackError = e; }
+      }
+      if (until && until(line)) {
+        stopped = true;
+        child.kill("SIGKILL");
+      }
     };
     child.stdout.setEncoding("latin1");
     child.stdout.on("data", (chunk) => {
@@ -68,7 +59,7 @@ function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, 
       clearTimeout(timer);
       if (partial) emit(partial);
       if (callbackError) return reject(withLog(callbackError, serial));
-      resolve({ exitCode, signal: timedOut ? null : signal, timedOut, serial, stderr, timeout, emulator });
+      resolve({ exitCode, signal: timedOut || stopped ? null : signal, timedOut, stopped, serial, stderr, timeout, emulator });
     });
   });
 }

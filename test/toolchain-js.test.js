@@ -17,6 +17,10 @@ const { EXIT_SUCCESS } = require("../scripts/lib/emulator");
 const { DIR } = require("./lib/images");
 
 const TIMEOUT = 120000;
+// Every boot here on -m 16M: what is checked is the JS toolchain's image (it boots, its tests pass,
+// its fault report), not RAM; the native images at the default 128M are ktest.test.js's and
+// boot-mem.test.js's.
+const MEM = "16M";
 const dir = (name) => path.join(DIR, `js-${name}`);
 
 describe("toolchain: TSK_TOOLCHAIN=js (no gcc, nasm, ld, objcopy or binutils)", function () {
@@ -49,7 +53,7 @@ describe("toolchain: TSK_TOOLCHAIN=js (no gcc, nasm, ld, objcopy or binutils)", 
   });
 
   it("the kernel boots to boot: ok in QEMU", async () => {
-    const r = await boot(kernel.image, { timeout: TIMEOUT });
+    const r = await boot(kernel.image, { mem: MEM, timeout: TIMEOUT });
     assert.strictEqual(r.exitCode, EXIT_SUCCESS, withLog(new Error(`exit ${r.exitCode}`), r.serial).message);
     assert.match(r.serial, /^boot: ok$/m);
   });
@@ -59,7 +63,7 @@ describe("toolchain: TSK_TOOLCHAIN=js (no gcc, nasm, ld, objcopy or binutils)", 
   // machine where the build chooses this toolchain by itself. Booting them here again would prove
   // nothing more (and costs two v86 boots).
   it("every in-kernel test passes in qemu", async () => {
-    const r = await boot(ktest.image, { emulator: "qemu", timeout: TIMEOUT });
+    const r = await boot(ktest.image, { emulator: "qemu", mem: MEM, timeout: TIMEOUT });
     assert.doesNotMatch(r.serial, /^\s*not ok/m, r.serial);
     assert.match(r.serial, /^# ktest: all suites passed$/m, r.serial);
     assert.strictEqual(r.exitCode, EXIT_SUCCESS, r.serial);
@@ -71,7 +75,7 @@ describe("toolchain: TSK_TOOLCHAIN=js (no gcc, nasm, ld, objcopy or binutils)", 
     const s = discover().find((x) => x.suite === "arch/fault");
     const t = s.tests.find((x) => x.name === "test_expect_fault_14_null_read");
     const img = buildKtest({ dir: dir("ktest-fault14"), toolchain: "js", only: { suite: s.suite, test: t.name }, log: null });
-    const r = await boot(img.image, { timeout: TIMEOUT });
+    const r = await boot(img.image, { mem: MEM, timeout: TIMEOUT });
     const problem = checkExpected(s, t, r.serial, r.exitCode);
     assert.strictEqual(problem, null, withLog(new Error(problem || ""), r.serial).message);
     assert.match(r.serial, /^ {2}#\d+ 0x[0-9a-f]{8} kernel\/arch\/entry\.asm:\d+ \(start\)$/m, r.serial);

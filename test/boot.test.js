@@ -88,8 +88,11 @@ describe("boot: pipeline", function () {
         bytes.push(x >>> 24);
         sum = (Math.imul(sum, 31) + (x >>> 24)) >>> 0;
       }
+      // As a string literal of exactly n bytes (C drops the NUL): the same bytes as a list of n
+      // numbers, which gcc parses about ten times slower.
+      const literal = bytes.map((b) => `\\${b.toString(8).padStart(3, "0")}`).join("").replace(/.{1,4000}/g, (chunk) => `"${chunk}"\n`);
       fs.writeFileSync(tmpFile("big.c"), `${C_PRELUDE}
-static const uint8_t blob[${n}] = {${bytes.join(",")}};
+static const uint8_t blob[${n}] = ${literal};
 void kmain(uint32_t bi) {
   uint32_t s = 0;
   for (uint32_t i = 0; i < ${n}; i++) s = s * 31 + ((const volatile uint8_t *)blob)[i];

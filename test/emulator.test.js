@@ -40,6 +40,11 @@ describe("emulator choice and settings", function () {
     const v = bootCommand({ emulator: "v86", image: "x.img", mem: "1G" });
     assert.strictEqual(v.cmd, process.execPath);
     assert.deepStrictEqual(v.args.slice(1), ["--mem", "1G", "x.img"]);
+    // Up to 256 MiB v86 runs on V8's baseline wasm compiler only (scripts/lib/v86.js); above, not.
+    const { RUNNER } = require("../scripts/lib/v86");
+    assert.deepStrictEqual(bootCommand({ emulator: "v86", image: "x.img", mem: "256M" }).args, ["--liftoff-only", RUNNER, "--mem", "256M", "x.img"]);
+    assert.deepStrictEqual(v.args, [RUNNER, "--mem", "1G", "x.img"]);
+    assert.deepStrictEqual(bootCommand({ emulator: "v86", image: "x.img", mem: "8G" }).args, [RUNNER, "--mem", "8G", "x.img"]);
     assert.throws(() => bootCommand({ emulator: "v86", image: "x.img", machine: "q35" }), /v86 takes no QEMU machine/);
     assert.strictEqual(describeExit({ exitCode: 33 }, "v86"), null);
     assert.match(describeExit({ exitCode: 35 }, "v86"), /the kernel reported failure/);

@@ -30,6 +30,9 @@ describe("boot: with Node alone (no native tools, no QEMU)", function () {
     if (!fs.existsSync(path.join(bin, "node"))) fs.symlinkSync(process.execPath, path.join(bin, "node"));
     env = { ...process.env, PATH: bin };
     for (const k of ["TSK_EMULATOR", "TSK_TOOLCHAIN", "TSK_MEM", "QEMU_MEM", "QEMU_MACHINE", "QEMU_ACCEL"]) delete env[k];
+    // v86 on 16 MiB, not the default 128: the claim is what a Node-only machine chooses and builds;
+    // npm start and npm run ktest in v86 at the default size are v86.test.js's and ktest-v86's.
+    env.TSK_MEM = "16M";
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -19,7 +19,11 @@ describe("boot: npm run watch", function () {
     let child;
     try {
       await withSlot(async () => {
-        child = spawn(process.execPath, ["scripts/watch.js"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        // -m 16M (TSK_MEM, as for npm start): the loop is the claim, and each boot's memory
+        // self-test then covers 16 MiB instead of the default 128.
+        const env = { ...process.env, TSK_MEM: "16M" };
+        delete env.QEMU_MEM;
+        child = spawn(process.execPath, ["scripts/watch.js"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         child.stdout.on("data", (d) => (out += d));
         child.stderr.on("data", (d) => (out += d));

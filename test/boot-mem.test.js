@@ -115,8 +115,9 @@ describe("boot: memory manager on real QEMU, checked by the oracle", function ()
     it(title, () => {
       const r = runs.get(`${machine}-${mem}`);
       if (r instanceof Error) throw r;
-      if (stopped) assert.ok(r.stopped, `the boot was to be stopped after its paging: line:\n${r.serial}`);
-      else expectExit(r);
+      // A stopped boot may outrun its kill (the stop is asked when paging: reaches this process,
+      // and the self-test may be done by then): then it is held to a whole boot's exit.
+      if (!stopped || !r.stopped) expectExit(r);
       // What arrived after the stop (the same chunk of output) is not part of this run's record.
       const log = stopped ? r.seen : lines(r.serial);
       if (!stopped) assert.deepStrictEqual(r.seen, log, "onLine saw other lines than the serial log has");

@@ -1,6 +1,7 @@
 // The boot harness for either emulator (scripts/lib/emulator.js). Boots a disk image with COM1 on a
 // pipe, hands each serial line to onLine as it arrives, and resolves {exitCode, serial, stderr,
-// timedOut, signal, timeout, emulator}; the emulator is killed on timeout. Errors carry the serial
+// timedOut, stopped, signal, timeout, emulator}; the emulator is killed on timeout, or once
+// `until(line)` is true (stopped: the caller has seen what it needed). Errors carry the serial
 // log. Every boot holds one of the run's two emulator slots (test/lib/slots.js); its timeout counts
 // from the emulator's start, not from the wait for a slot.
 "use strict";
@@ -11,13 +12,14 @@ const { withSlot } = require("./slots");
 
 /**
  * Boots `image`. Options: emulator ("qemu" or "v86"), machine ("pc"), mem ("128M"), cpu, accel
- * ("tcg"; tests never use kvm), timeout (ms, 60000), args (extra QEMU arguments), onLine(line).
+ * ("tcg"; tests never use kvm), timeout (ms, 60000), args (extra QEMU arguments), onLine(line),
+ * until(line) (true: kill the emulator after this line; the result has stopped: true).
  */
 function boot(image, opts = {}) {
   return withSlot(() => bootNow(image, opts));
 }
 
-function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine } = {}) {
+function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, accel = "tcg", timeout = 60000, args = [], onLine, until } = {}) {
   return new Promise((resolve, reject) => {
     const command = bootCommand({ emulator, image, machine, mem, cpu, accel, args });
     const cmd = command.cmd;
@@ -27,10 +29,17 @@ function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, 
     let stderr = "";
     let partial = "";
     let timedOut = false;
+    let stopped = false;
     let callbackError = null;
     const emit = (line) => {
-      if (!onLine || callbackError) return;
-      try { onLine(line); } catch (e) { callbackError = e; }
+      if (stopped) return;
+      if (onLine && !callbackError) {
+        try { onLine(line); } catch (e) { callbackError = e; }
+      }
+      if (until && until(line)) {
+        stopped = true;
+        child.kill("SIGKILL");
+      }
     };
     child.stdout.setEncoding("latin1");
     child.stdout.on("data", (chunk) => {
@@ -50,7 +59,7 @@ function bootNow(image, { emulator = "qemu", machine = "pc", mem = "128M", cpu, 
       clearTimeout(timer);
       if (partial) emit(partial);
       if (callbackError) return reject(withLog(callbackError, serial));
-      resolve({ exitCode, signal: timedOut ? null : signal, timedOut, serial, stderr, timeout, emulator });
+      resolve({ exitCode, signal: timedOut || stopped ? null : signal, timedOut, stopped, serial, stderr, timeout, emulator });
     });
   });
 }

@@ -2,6 +2,8 @@
 // (at most two emulators at once across both: test/lib/slots.js). Each worker takes the next file
 // when it finishes one, in this list's order, so the slowest files go first: started last, one of
 // them would run alone while the other worker sits idle (longest first packs two workers best).
+// boot-mem is second so that it starts beside the fuzzer, which boots nothing: it boots two
+// machines at a time, and beside another emulator suite it would wait for the slots.
 // SLOW_FIRST is measured (docs/testing.md: `TSK_TEST_TIMES=<file> npm test`, then
 // test/lib/timing-report.js); every other test file follows in name order. `npx mocha <file>` adds <file> to this list.
 "use strict";
@@ -9,25 +11,27 @@ const fs = require("fs");
 const path = require("path");
 
 const SLOW_FIRST = [
-  "test/playground-editor.test.js",
   "test/compiler/fuzz.test.ts",
-  "test/toolchain-js.test.js",
-  "test/v86.test.js",
-  "test/compiler/differential.test.ts",
-  "test/nodeonly.test.js",
   "test/boot-mem.test.js",
-  "test/watch.test.js",
-  "test/ktest.test.js",
-  "test/ktest-v86.test.js",
-  "test/playground.test.js",
+  "test/playground-editor.test.js",
   "test/boot.test.js",
-  "test/build.test.js",
+  "test/watch.test.js",
+  "test/compiler/differential.test.ts",
+  "test/playground.test.js",
+  "test/nodeonly.test.js",
+  "test/v86.test.js",
   "test/mem/fixtures.test.ts",
   "test/compiler/module-edges.test.ts",
   "test/compiler/fuzz-modules.test.ts",
-  "test/bench.test.js",
+  "test/ktest.test.js",
+  "test/build.test.js",
+  "test/playground-image.test.js",
+  "test/ktest-v86.test.js",
   "test/setup.test.js",
   "test/link.test.js",
+  "test/compiler/caches.test.ts",
+  "test/compiler/layouts-fuzz.test.ts",
+  "test/warm-boot.test.js",
   "test/compiler/diagnostics.test.ts",
   "test/mem/property.test.ts",
 ];

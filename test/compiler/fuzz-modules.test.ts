@@ -10,14 +10,11 @@ import { Rng, mainSource, modules, tuples } from "./gen";
 import { compile, compileProgramWith } from "../../compiler/src/compile";
 import { CBackend } from "../../compiler/src/backend/c";
 import { Call, runNode } from "./harness";
-import { TARGETS, Target, programOf, skipUnavailable } from "./targets";
+import { FUZZ_TARGETS, Ran, Target, programOf, runOnTargets, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const PROGRAMS = Number(process.env.FUZZ_MODULE_PROGRAMS ?? 8);
 const FUNCTIONS = 12;
-
-/** One target per backend, as in fuzz.test.ts. */
-const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.name.split("/")[0] === t.name.split("/")[0]) === i);
 
 /** A seed's program (in its own directory), the entry functions the checker accepts, the calls,
  *  Node's results and each target's: the same program for every target, so made once per seed and
@@ -30,7 +27,7 @@ interface Seeded {
   keep: number[];
   calls: Call[];
   node: string[];
-  native: Map<Target, { out?: string[]; error?: unknown }>;
+  native: Map<Target, Ran>;
 }
 const seeded = new Map<number, Seeded>();
 function seededProgram(seed: number): Seeded {
@@ -59,15 +56,7 @@ function seededProgram(seed: number): Seeded {
   assert.deepStrictEqual(compileProgramWith(programOf(entry), [entry], new CBackend("hostlib")).diagnostics.map((d) => `${d.line}: ${d.code} ${d.message}`), []);
   const calls: Call[] = [];
   for (const a of tuples(r, 4)) for (const i of keep) calls.push({ fn: `m${i}`, args: a });
-  const native = new Map<Target, { out?: string[]; error?: unknown }>();
-  for (const target of FUZZ_TARGETS) {
-    if (target.unavailable()) continue;
-    try {
-      native.set(target, { out: target.runCalls(entry, calls) });
-    } catch (error) {
-      native.set(target, { error });
-    }
-  }
+  const native = runOnTargets(FUZZ_TARGETS, entry, calls);
   const p = { dir, entry, all, keep, calls, node: runNode(entry, calls), native };
   seeded.set(seed, p);
   return p;

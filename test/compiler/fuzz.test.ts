@@ -4,10 +4,7 @@
 import * as assert from "assert";
 import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS, PRELUDE } from "./gen";
 import { Call, diagnosticsOf, runNode, writeModule } from "./harness";
-import { Target, TARGETS, skipUnavailable } from "./targets";
-
-/** One target per backend (the first of each): fuzzing every machine too would double its cost. */
-const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.name.split("/")[0] === t.name.split("/")[0]) === i);
+import { FUZZ_TARGETS, Ran, Target, runOnTargets, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 // Seeds per run: 12 in the everyday `npm test` (1,440 random functions on every backend, in its
@@ -71,7 +68,7 @@ interface Seeded {
   file: string;
   calls: Call[];
   node: string[];
-  native: Map<Target, { out?: string[]; error?: unknown }>;
+  native: Map<Target, Ran>;
 }
 const seeded = new Map<number, Seeded>();
 function seededProgram(seed: number): Seeded {
@@ -96,15 +93,7 @@ function seededProgram(seed: number): Seeded {
   for (const i of acc.kept) for (const a of args) calls.push({ fn: `${i % 6 === 5 ? "g" : "f"}${i}`, args: a });
   // A fresh module: Node's results start from the module's initial state, as a native run does.
   const file = writeModule(acc.source);
-  const native = new Map<Target, { out?: string[]; error?: unknown }>();
-  for (const target of FUZZ_TARGETS) {
-    if (target.unavailable()) continue;
-    try {
-      native.set(target, { out: target.runCalls(file, calls) });
-    } catch (error) {
-      native.set(target, { error });
-    }
-  }
+  const native = runOnTargets(FUZZ_TARGETS, file, calls);
   const p = { trees, fns, kept: acc.kept, file, calls, node: runNode(file, calls), native };
   seeded.set(seed, p);
   return p;

@@ -166,6 +166,29 @@ function i386Target(): Target {
 
 export const TARGETS: Target[] = [cTarget("c/host", []), cTarget("c/i386 (gcc -m32)", ["-m32"]), i386Target()];
 
+/** One target per backend (the first of each), for the fuzzers: fuzzing every machine too would
+ *  double their cost. */
+export const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.name.split("/")[0] === t.name.split("/")[0]) === i);
+
+/** What one target made of a program's calls: its results, or what it threw. */
+export type Ran = { out?: string[]; error?: unknown };
+
+/** `calls` of the module `file` run on each of `targets` that this machine can run, once: a fuzzer's
+ *  seed is compiled and run for every target together, and each target's test then reads its own
+ *  results (or throws its own error). */
+export function runOnTargets(targets: Target[], file: string, calls: Call[]): Map<Target, Ran> {
+  const ran = new Map<Target, Ran>();
+  for (const target of targets) {
+    if (target.unavailable()) continue;
+    try {
+      ran.set(target, { out: target.runCalls(file, calls) });
+    } catch (error) {
+      ran.set(target, { error });
+    }
+  }
+  return ran;
+}
+
 /** A mocha `before` for a suite on `target`: skips it, saying why, where the target cannot run. */
 export function skipUnavailable(target: Target): (this: Mocha.Context) => void {
   return function () {

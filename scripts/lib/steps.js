@@ -77,7 +77,7 @@ function withDirLock(dir, fn) {
         owner = Number(fs.readFileSync(lock, "utf8"));
       } catch {}
       if (owner === process.pid) throw new Error(`${dir}: build.lock is already held by this process (a build inside a build?)`);
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+      if (deadOwner(owner)) {
         try {
           fs.unlinkSync(lock);
         } catch {}
@@ -95,12 +95,15 @@ function withDirLock(dir, fn) {
   }
 }
 
-function alive(pid) {
+/** Whether `pid` (read from a lock or owner file) names a process that is gone: a lock or a
+ *  placeholder it left behind may be removed. Not a valid pid: false (not ours to judge). */
+function deadOwner(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
+    return false;
   } catch (e) {
-    return e.code === "EPERM";
+    return e.code !== "EPERM";
   }
 }
 
@@ -122,4 +125,4 @@ function filesUnder(dirs, filter = () => true) {
   return [...new Set(out)].sort();
 }
 
-module.exports = { Steps, filesUnder, withDirLock };
+module.exports = { Steps, filesUnder, withDirLock, deadOwner };

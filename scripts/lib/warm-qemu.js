@@ -23,6 +23,7 @@ const path = require("path");
 const { spawn } = require("child_process");
 const { bootCommand } = require("./emulator");
 const { which } = require("./build");
+const { deadOwner } = require("./steps");
 
 /** What SeaBIOS prints when it starts waiting for the boot menu key (src/bootmenu.c). */
 const MENU_PROMPT = /Press ESC for boot menu/;
@@ -50,16 +51,7 @@ function sweep() {
     } catch {
       continue; // being made, or not ours
     }
-    if (Number.isInteger(owner) && owner > 0 && !alive(owner)) fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
+    if (deadOwner(owner)) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -102,14 +102,20 @@ function asmRows(elf, { source, object, listing }) {
     // Labels (and functions) of the object's code sections, local or global.
     const owner = sym.shndx > 0 && sym.shndx < 0xff00 ? obj.sections[sym.shndx] : undefined;
     if (!owner || !owner.name.startsWith(".text") || !sym.name || !["NOTYPE", "FUNC"].includes(sym.type) || !["LOCAL", "GLOBAL"].includes(sym.bind)) continue;
-    const [value, section, name] = [sym.value, owner.name, sym.name];
-    if (!sections.has(section)) sections.set(section, { base: null, labels: [] });
-    const sec = sections.get(section);
-    sec.labels.push({ value, name });
-    const at = elfAddrs.get(name);
-    if (sec.base === null && at !== undefined && at !== null) sec.base = at - value;
+    addSectionLabel(sections, elfAddrs, owner.name, sym.value, sym.name);
   }
   return listingRows(listing, sections, source);
+}
+
+/** Records label `name` at `value` in `section` of an object (sections: asmRows's map), and the
+ *  section's base in the linked ELF from the first label whose address there is unambiguous
+ *  (elfAddrs: name -> address, null when the ELF defines the name more than once). */
+function addSectionLabel(sections, elfAddrs, section, value, name) {
+  if (!sections.has(section)) sections.set(section, { base: null, labels: [] });
+  const sec = sections.get(section);
+  sec.labels.push({ value, name });
+  const at = elfAddrs.get(name);
+  if (sec.base === null && at !== undefined && at !== null) sec.base = at - value;
 }
 
 /** The rows of nasm's listing `listing` for `source`: sections maps each code section of its object
@@ -263,4 +269,4 @@ function textSymbols(elf) {
     .sort().join("\n");
 }
 
-module.exports = { lineTable, lineTableFromMap, composeTable, encodeRows, linesAsm, listingRows, textSymbols, tsName, MAGIC, MACHINERY };
+module.exports = { lineTable, lineTableFromMap, composeTable, encodeRows, linesAsm, listingRows, addSectionLabel, textSymbols, tsName, MAGIC, MACHINERY };

@@ -6,7 +6,7 @@
 "use strict";
 const path = require("path");
 const { spawnSync } = require("child_process");
-const { composeTable, listingRows, tsName } = require("../../scripts/lib/lines");
+const { addSectionLabel, composeTable, listingRows, tsName } = require("../../scripts/lib/lines");
 
 function tool(cmd, args, input) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 << 20, input });
@@ -64,12 +64,7 @@ function asmRows(elf, { source, object, listing }) {
     elfAddrs.set(m[2], elfAddrs.has(m[2]) ? null : parseInt(m[1], 16)); // null: ambiguous
   }
   for (const m of tool("objdump", ["-t", object]).matchAll(/^([0-9a-f]+) [lg] {5}[ F] (\.text\S*)\t[0-9a-f]+ (\S+)$/gm)) {
-    const [value, section, name] = [parseInt(m[1], 16), m[2], m[3]];
-    if (!sections.has(section)) sections.set(section, { base: null, labels: [] });
-    const sec = sections.get(section);
-    sec.labels.push({ value, name });
-    const at = elfAddrs.get(name);
-    if (sec.base === null && at !== undefined && at !== null) sec.base = at - value;
+    addSectionLabel(sections, elfAddrs, m[2], parseInt(m[1], 16), m[3]);
   }
   return listingRows(listing, sections, source);
 }

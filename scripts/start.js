@@ -14,10 +14,10 @@ const { buildIfNeeded, BuildError, checkTools, ROOT } = require("./lib/build");
 const { QEMU } = require("./lib/qemu");
 const { optionsFromEnv, bootCommand, describeExit, emulatorName } = require("./lib/emulator");
 const { WarmQemu } = require("./lib/warm-qemu");
+// The image's size when there is none yet to go by: the smallest image the build makes.
+const { MIN_IMAGE_BYTES } = require("./lib/jskernel");
 
 const IMAGE = path.join(ROOT, "build/tsk.img");
-/** The image's size when there is none yet to go by (scripts/lib/jskernel.js pads it to this). */
-const IMAGE_BYTES = 1 << 20;
 
 const USAGE = `usage: npm start
 Builds build/tsk.img if anything changed and boots it, the serial console on this terminal.
@@ -41,7 +41,7 @@ async function main(argv) {
     opts = optionsFromEnv();
     if (opts.emulator === "qemu") {
       checkTools([QEMU]);
-      let size = IMAGE_BYTES;
+      let size = MIN_IMAGE_BYTES;
       try {
         size = fs.statSync(IMAGE).size;
       } catch {}

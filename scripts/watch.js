@@ -84,8 +84,9 @@ async function main() {
     const qemu = new WarmQemu({ opts, imageBytes: size, seed: IMAGE, paused });
     return { qemu, resumed: paused ? null : Promise.resolve() };
   };
-  const resumeWarm = () => {
-    if (warm && !warm.resumed) warm.resumed = warm.qemu.resume().catch(() => {});
+  /** Lets a paused warm QEMU run (once): SeaBIOS then starts while the build runs. */
+  const resume = (w) => {
+    if (w && !w.resumed) w.resumed = w.qemu.resume().catch(() => {});
   };
   const stop = () => {
     if (warm) warm.qemu.discard();
@@ -103,7 +104,7 @@ async function main() {
     const mine = warm || startWarm(false);
     warm = null;
     if (mine) {
-      if (!mine.resumed) mine.resumed = mine.qemu.resume().catch(() => {});
+      resume(mine);
       await mine.resumed; // SeaBIOS runs while this process builds (the build is synchronous)
     }
     try {
@@ -123,7 +124,7 @@ async function main() {
       console.log("watch: build failed; waiting for the next change");
     }
     warm = startWarm(true);
-    if (pending !== null) resumeWarm();
+    if (pending !== null) resume(warm);
     running = false;
     if (pending !== null) round(); // changed while building or booting
     else console.log(`watch: watching ${WATCHED.join("/ ")}/ (Ctrl-C stops)`);
@@ -137,7 +138,7 @@ async function main() {
           if (TIMES && name) editTime = fs.statSync(path.join(ROOT, dir, name)).mtimeMs;
         } catch {}
       }
-      resumeWarm();
+      resume(warm);
       clearTimeout(settle);
       settle = setTimeout(round, SETTLE_MS);
     });

@@ -172,4 +172,4 @@ function diskImage({ layout, KERNEL_BASE, stage1: s1, stage2: s2, kernel: k, nam
   return { image, kernelBytes: k.length, kernelEnd: dv(k).getUint32(layout.KHDR_END, true), imageBytes: image.length };
 }
 
-module.exports = { assembleSource, asmInstructions, asmLineRows, linkKernel, renderBootInfo, parseLoaderLayout, diskImage, JsToolchainError, ASM_OBJECTS, CODE_START };
+module.exports = { assembleSource, asmInstructions, asmLineRows, linkKernel, renderBootInfo, parseLoaderLayout, diskImage, JsToolchainError, ASM_OBJECTS, CODE_START, MIN_IMAGE_BYTES };

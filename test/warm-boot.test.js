@@ -9,7 +9,7 @@ const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const { link, ASM_OBJECTS } = require("../scripts/lib/build");
-const { WarmQemu, sweep } = require("../scripts/lib/warm-qemu");
+const { WarmQemu, sweep, PREALLOC_MAX_MIB } = require("../scripts/lib/warm-qemu");
 const { EXIT_SUCCESS } = require("../scripts/lib/qemu");
 const { acquire } = require("./lib/slots");
 const { kernelImage } = require("./lib/images");
@@ -33,6 +33,9 @@ function finish(child, ms) {
   });
 }
 
+/** The warm QEMU's command line as spawned (setpriv, where installed, execs QEMU under its own pid). */
+const commandLine = (warm) => warm.child.spawnargs;
+
 describe("boot: warm QEMU (scripts/lib/warm-qemu.js)", function () {
   this.timeout(120000);
   let kernel;
@@ -41,12 +44,13 @@ describe("boot: warm QEMU (scripts/lib/warm-qemu.js)", function () {
     kernel = kernelImage();
   });
 
-  it("boots the image written after SeaBIOS started waiting, from a paused QEMU resumed", async () => {
+  it("boots the image written after SeaBIOS started waiting, from a paused QEMU resumed (its RAM touched ahead, as the watcher's)", async () => {
     const release = await acquire();
     try {
       // An all-zero placeholder: had SeaBIOS read the disk before go(), it would have found no
       // boot sector and never run the kernel.
-      const warm = new WarmQemu({ opts: OPTS, imageBytes: kernel.imageBytes, paused: true });
+      const warm = new WarmQemu({ opts: OPTS, imageBytes: kernel.imageBytes, paused: true, prealloc: true });
+      assert.ok(commandLine(warm).includes("-mem-prealloc"), commandLine(warm).join(" "));
       await warm.resume();
       const child = await warm.go(kernel.image);
       assert.ok(child, "the warm QEMU declined a same-size image");
@@ -60,10 +64,11 @@ describe("boot: warm QEMU (scripts/lib/warm-qemu.js)", function () {
     }
   });
 
-  it("declines an image of another size (the caller boots cold) and stops its QEMU", async () => {
+  it("declines an image of another size (the caller boots cold) and stops its QEMU; touches no RAM ahead above PREALLOC_MAX_MIB", async () => {
     const release = await acquire();
     try {
-      const warm = new WarmQemu({ opts: OPTS, imageBytes: kernel.imageBytes + 512 });
+      const warm = new WarmQemu({ opts: { ...OPTS, mem: `${PREALLOC_MAX_MIB * 2}M` }, imageBytes: kernel.imageBytes + 512, prealloc: true });
+      assert.ok(!commandLine(warm).includes("-mem-prealloc"), commandLine(warm).join(" "));
       assert.strictEqual(await warm.go(kernel.image), null);
       await new Promise((r) => (warm.exited ? r() : warm.child.on("exit", r)));
       assert.ok(!fs.existsSync(warm.dir));

@@ -42,6 +42,12 @@ function optionsFromEnv(env = process.env) {
   return { machine, mem, accel };
 }
 
+/** MiB in a size written as QEMU takes it ("128M", "2G", a plain number of MiB), or NaN. */
+function memMiB(mem) {
+  const m = /^([1-9][0-9]*)([MG]?)$/.exec(String(mem));
+  return m ? Number(m[1]) * (m[2] === "G" ? 1024 : 1) : NaN;
+}
+
 /** "success", "failure" (the kernel reported failure) or "crash" (QEMU ended without a report). */
 function verdict(exitCode) {
   if (exitCode === EXIT_SUCCESS) return "success";
@@ -61,4 +67,4 @@ function describeExit({ exitCode, signal, timedOut, timeout }) {
   }
 }
 
-module.exports = { qemuArgs, optionsFromEnv, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE, QEMU: "qemu-system-i386" };
+module.exports = { qemuArgs, optionsFromEnv, memMiB, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE, QEMU: "qemu-system-i386" };

@@ -244,7 +244,9 @@ function buildLocked({ entry = "kernel/main.ts", dir, image, cSource, toolchain,
       inputs: tskInputs(entry), key: rel(entry),
     }, () => compileKernel(entry, kernelC));
   }
-  const gccArgs = [...kernelCflags(), "-c", kernelC, "-o", out("kernel.o")];
+  // -pipe: cc1's assembly (about 0.8 MB, most of it DWARF) goes to `as` through a pipe, as it is
+  // made, not through a temporary file read after cc1 ends; the object is the same byte for byte.
+  const gccArgs = ["-pipe", ...kernelCflags(), "-c", kernelC, "-o", out("kernel.o")];
   steps.step("gcc", {
     name: "gcc", text: `${rel(kernelC)} -> ${rel(out("kernel.o"))}`, outputs: [out("kernel.o")],
     inputs: [kernelC, ...filesUnder([path.join(ROOT, "compiler/runtime")])], key: gccArgs.join(" "),

@@ -59,26 +59,34 @@ function tsName(cname, file) {
  *  files relative to root. */
 function resolve(lookup, addrs, root) {
   const chains = new Map();
-  // A few dozen files and a few hundred functions name thousands of levels: each computed once.
+  // A few dozen files and a few hundred functions name thousands of levels: each computed once;
+  // and the chains themselves repeat (every row of one inlined body): one array for each.
   const files = new Map();
-  const names = new Map();
+  const names = new Map(); // file -> func -> name
+  const interned = new Map();
   const fileOf = (f) => {
     if (!files.has(f)) files.set(f, (path.isAbsolute(f) ? path.relative(root, f) : f).split(path.sep).join("/"));
     return files.get(f);
   };
   const nameOf = (func, file) => {
-    const key = `${func}\0${file}`;
-    if (!names.has(key)) names.set(key, tsName(func, file));
-    return names.get(key);
+    let byFunc = names.get(file);
+    if (!byFunc) names.set(file, (byFunc = new Map()));
+    let name = byFunc.get(func);
+    if (name === undefined) byFunc.set(func, (name = tsName(func, file)));
+    return name;
   };
   for (const a of addrs) {
     const chain = [];
+    let key = "";
     for (const level of lookup.chain(a)) {
       if (!level.file || !level.file.endsWith(".ts")) continue;
       const file = fileOf(level.file);
-      chain.push({ file, line: level.line, func: nameOf(level.func || "??", file) });
+      const func = nameOf(level.func || "??", file);
+      chain.push({ file, line: level.line, func });
+      key += `${file}\0${level.line}\0${func}\0`;
     }
-    chains.set(a, chain);
+    if (!interned.has(key)) interned.set(key, chain);
+    chains.set(a, interned.get(key));
   }
   return chains;
 }
@@ -186,15 +194,22 @@ function composeTable(addrs, chains, asmRowLists) {
  *  range where no other row starts. */
 function encodeRows(rows) {
   rows.sort((x, y) => x.start - y.start || (x.weak ? 1 : 0) - (y.weak ? 1 : 0));
+  // A chain's key, made once per chain array (resolve shares one array between equal chains).
+  const keys = new Map();
+  const keyOf = (chain) => {
+    let key = keys.get(chain);
+    if (key === undefined) keys.set(chain, (key = JSON.stringify(chain)));
+    return key;
+  };
   const ranges = [];
   let lastKey = null;
   for (const r of rows) {
     if (ranges.length && ranges[ranges.length - 1].start === r.start) {
       if (r.weak || !r.chain.length) continue;
       ranges.pop();
-      lastKey = ranges.length ? JSON.stringify(ranges[ranges.length - 1].chain) : null;
+      lastKey = ranges.length ? keyOf(ranges[ranges.length - 1].chain) : null;
     }
-    const key = JSON.stringify(r.chain);
+    const key = keyOf(r.chain);
     if (key === lastKey) continue;
     ranges.push({ start: r.start, chain: r.chain });
     lastKey = key;
@@ -217,7 +232,7 @@ function encodeRows(rows) {
   for (const r of ranges) {
     let off = NO_CHAIN;
     if (r.chain.length) {
-      const key = JSON.stringify(r.chain);
+      const key = keyOf(r.chain);
       if (!chainOff.has(key)) {
         chainOff.set(key, chainWords.length * 4);
         chainWords.push(r.chain.length);

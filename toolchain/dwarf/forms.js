@@ -66,4 +66,30 @@ function read(r, f, ctx) {
   }
 }
 
-module.exports = { read, DW_FORM };
+/** Steps over a value of form `f` at r's position without making it (no string decoded, no block
+ *  sliced); the same errors as read() for forms it does not know. */
+function skip(r, f, ctx) {
+  switch (f) {
+    case DW_FORM.string: {
+      const end = r.buf.indexOf(0, r.pos);
+      if (end < 0) r.cstr(); // the reader's own error for a string without its NUL
+      r.pos = end + 1;
+      return;
+    }
+    case DW_FORM.strp:
+    case DW_FORM.line_strp:
+    case DW_FORM.sec_offset:
+      r.need(ctx.offsetSize);
+      r.pos += ctx.offsetSize;
+      return;
+    case DW_FORM.block1: r.skip(r.u8()); return;
+    case DW_FORM.block2: r.skip(r.u16()); return;
+    case DW_FORM.block4: r.skip(r.u32()); return;
+    case DW_FORM.block:
+    case DW_FORM.exprloc: r.skip(r.uleb()); return;
+    case DW_FORM.indirect: skip(r, r.uleb(), ctx); return;
+    default: read(r, f, ctx);
+  }
+}
+
+module.exports = { read, skip, DW_FORM };

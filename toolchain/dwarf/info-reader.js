@@ -12,6 +12,8 @@ const TAG = { compile_unit: 0x11, partial_unit: 0x3c, subprogram: 0x2e, inlined_
 const AT = { name: 0x03, stmt_list: 0x10, low_pc: 0x11, high_pc: 0x12, comp_dir: 0x1b, abstract_origin: 0x31,
   specification: 0x47, ranges: 0x55, call_file: 0x58, call_line: 0x59, linkage_name: 0x6e, MIPS_linkage_name: 0x2007 };
 const FUNCTION_TAGS = new Set([TAG.subprogram, TAG.inlined_subroutine, TAG.entry_point]);
+/** The attributes readUnits keeps. */
+const KEPT = new Set(Object.values(AT));
 const ADDR_FORM = form.DW_FORM.addr;
 
 /** The abbreviation table at `offset`: code -> {tag, children, attrs: [[at, form, implicit]]}. */
@@ -111,7 +113,7 @@ function readUnits(sec) {
     }
     if (addressSize !== 4) throw new DwarfError(`.debug_info: address size ${addressSize} in the unit at 0x${off.toString(16)} (4 expected)`);
     const abbrevs = readAbbrevs(sec.abbrev, abbrevOff);
-    const ctx = { addressSize, offsetSize: 4, version, unitOffset: off, strs };
+    const ctx = { addressSize, offsetSize: 4, version, unitOffset: off, strs, implicit: undefined };
     const unit = { offset: off, version, name: undefined, compDir: undefined, stmtList: undefined, ranges: [], functions: [] };
     let base = 0;
     const stack = []; // enclosing DIEs: index of their function in unit.functions, or -1
@@ -124,23 +126,31 @@ function readUnits(sec) {
       }
       const ab = abbrevs.get(code);
       if (!ab) throw new DwarfError(`.debug_info: abbreviation ${code} at 0x${dieOff.toString(16)} is not in the table at 0x${abbrevOff.toString(16)}`);
+      // Only units' and functions' attributes that a lookup uses are kept (KEPT); the others are
+      // stepped over without decoding (a kernel's DIEs are mostly variables and types: their
+      // names and locations would be strings and blocks made only to be thrown away).
+      const isUnit = ab.tag === TAG.compile_unit || ab.tag === TAG.partial_unit;
+      const wanted = isUnit || FUNCTION_TAGS.has(ab.tag);
       const attrs = new Map();
       for (const [at, f, implicit] of ab.attrs) {
-        const value = form.read(r, f, { ...ctx, implicit });
-        attrs.set(at, { form: f, value });
+        ctx.implicit = implicit;
+        if (wanted && KEPT.has(at)) attrs.set(at, { form: f, value: form.read(r, f, ctx) });
+        else form.skip(r, f, ctx);
       }
       const v = (at) => (attrs.has(at) ? attrs.get(at).value : undefined);
       let fnIndex = -1;
-      if (ab.tag === TAG.compile_unit || ab.tag === TAG.partial_unit) {
+      if (isUnit) {
         unit.name = v(AT.name);
         unit.compDir = v(AT.comp_dir);
         unit.stmtList = v(AT.stmt_list);
         base = v(AT.low_pc) || 0;
         unit.ranges = dieRanges(attrs, sec, base, version);
       }
-      const origin = v(AT.abstract_origin) || v(AT.specification);
-      dies.set(dieOff, { name: v(AT.name), linkage: v(AT.linkage_name) || v(AT.MIPS_linkage_name), origin: origin && origin.ref });
       if (FUNCTION_TAGS.has(ab.tag)) {
+        // Names are looked up from functions through their origins, which are functions too
+        // (an inlined subroutine's abstract subprogram, a definition's declaration).
+        const origin = v(AT.abstract_origin) || v(AT.specification);
+        dies.set(dieOff, { name: v(AT.name), linkage: v(AT.linkage_name) || v(AT.MIPS_linkage_name), origin: origin && origin.ref });
         const ranges = dieRanges(attrs, sec, base, version);
         if (ranges.length) {
           const inlined = ab.tag === TAG.inlined_subroutine;

@@ -114,6 +114,15 @@ class Lookup {
     return best && best.name;
   }
 
+  /** fileName() of file `index` of unit u's line program, each made once (a table of every row
+   *  address asks for the same few dozen files thousands of times). */
+  fileOf(u, index) {
+    if (!u.fileNames) u.fileNames = new Map();
+    let name = u.fileNames.get(index);
+    if (name === undefined && !u.fileNames.has(index)) u.fileNames.set(index, (name = fileName(u.program, index, u.compDir)));
+    return name;
+  }
+
   /** The line of `addr` in unit u: {file, line}, or undefined. */
   lineOf(u, addr) {
     const seq = u.sequences.find((s) => addr >= s.low && addr < s.high);
@@ -126,7 +135,7 @@ class Lookup {
       else hi = mid - 1;
     }
     const row = seq.rows[lo];
-    return { file: fileName(u.program, row.file, u.compDir), line: row.line };
+    return { file: this.fileOf(u, row.file), line: row.line };
   }
 
   /**
@@ -147,7 +156,7 @@ class Lookup {
     const at = this.lineOf(u, addr);
     const out = [{ func: best >= 0 ? u.functions[best].name : this.symbolAt(addr), file: at && at.file, line: at ? at.line : 0 }];
     for (let f = u.functions[best]; f && f.inlined && f.caller >= 0; f = u.functions[f.caller]) {
-      out.push({ func: u.functions[f.caller].name, file: u.program ? fileName(u.program, f.callFile, u.compDir) : undefined, line: f.callLine });
+      out.push({ func: u.functions[f.caller].name, file: u.program ? this.fileOf(u, f.callFile) : undefined, line: f.callLine });
     }
     return out;
   }

@@ -9,10 +9,10 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { spawnSync } = require("child_process");
+const { spawn } = require("child_process");
 const { buildIfNeeded, BuildError, checkTools, ROOT } = require("./lib/build");
 const { QEMU } = require("./lib/qemu");
-const { optionsFromEnv, bootCommand, describeExit, emulatorName } = require("./lib/emulator");
+const { optionsFromEnv, bootCommand, awaitBoot, describeExit, emulatorName } = require("./lib/emulator");
 const { WarmQemu } = require("./lib/warm-qemu");
 // The image's size when there is none yet to go by: the smallest image the build makes.
 const { MIN_IMAGE_BYTES } = require("./lib/jskernel");
@@ -64,11 +64,10 @@ async function main(argv) {
   // hang the terminal: TSK_TIMEOUT seconds (default 600; 0 = wait forever).
   const limit = opts.timeout;
   const name = emulatorName(opts.emulator);
-  const child = warm ? await warm.go(IMAGE) : null;
-  if (child) return finishWarm(child, opts, limit, name);
   const { cmd, args } = bootCommand({ image: "build/tsk.img", ...opts });
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", timeout: limit * 1000 || undefined, killSignal: "SIGKILL" });
-  if (r.error && r.error.code === "ETIMEDOUT") {
+  const child = (warm && await warm.go(IMAGE)) || spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const r = await awaitBoot(child, { timeout: limit, onSerial: (d) => process.stdout.write(d) });
+  if (r.timedOut) {
     console.error(`start: no verdict from the kernel after ${limit} s (${name} stopped; TSK_TIMEOUT sets the limit)`);
     return 1;
   }
@@ -76,33 +75,9 @@ async function main(argv) {
     console.error(`start: cannot run ${cmd}: ${r.error.message}`);
     return 1;
   }
-  const why = describeExit({ exitCode: r.status, signal: r.signal }, opts.emulator);
+  const why = describeExit(r, opts.emulator);
   if (why) console.error(`start: ${why}`);
   return why ? 1 : 0;
-}
-
-/** The end of a boot in the warm QEMU: its serial console to this terminal, the same limit and
- *  verdict as the cold boot's. */
-function finishWarm(child, opts, limit, name) {
-  return new Promise((resolve) => {
-    let timedOut = false;
-    const timer = limit ? setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, limit * 1000) : null;
-    child.stdout.pipe(process.stdout);
-    child.stdout.resume();
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      if (timedOut) {
-        console.error(`start: no verdict from the kernel after ${limit} s (${name} stopped; TSK_TIMEOUT sets the limit)`);
-        return resolve(1);
-      }
-      const why = describeExit({ exitCode, signal }, opts.emulator);
-      if (why) console.error(`start: ${why}`);
-      resolve(why ? 1 : 0);
-    });
-  });
 }
 
 main(process.argv.slice(2)).then((code) => {

@@ -22,7 +22,7 @@ const path = require("path");
 const { spawn } = require("child_process");
 const { build, BuildError, checkTools, ROOT } = require("./lib/build");
 const { QEMU } = require("./lib/qemu");
-const { optionsFromEnv, bootCommand, describeExit } = require("./lib/emulator");
+const { optionsFromEnv, bootCommand, awaitBoot, describeExit } = require("./lib/emulator");
 const { WarmQemu } = require("./lib/warm-qemu");
 
 const WATCHED = ["boot", "kernel", "linker", "compiler"];
@@ -34,28 +34,23 @@ const IMAGE = path.join(ROOT, "build/tsk.img");
 const TIMES = Boolean(process.env.TSK_WATCH_TIMES);
 
 /** Boots the image: in `warm` (a child already running it, from WarmQemu.go) or a new emulator.
- *  marks: gets `boot: ok` with its time. */
-function boot(opts, changedAt, warm, marks = []) {
+ *  marks: gets `boot: ok` with its time. Resolves the round's verdict line. */
+async function boot(opts, changedAt, warm, marks = []) {
   const { cmd, args } = bootCommand({ image: IMAGE, ...opts });
   const child = warm || spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   let serial = "";
   let okAt = null;
-  let timedOut = false;
-  child.stdout.on("data", (d) => {
-    process.stdout.write(d);
-    serial += d.toString("latin1");
-    if (okAt === null && /^boot: ok\r?$/m.test(serial)) marks.push(["boot: ok", (okAt = Date.now())]);
+  const r = await awaitBoot(child, {
+    timeout: opts.timeout,
+    onSerial: (d) => {
+      process.stdout.write(d);
+      serial += d.toString("latin1");
+      if (okAt === null && /^boot: ok\r?$/m.test(serial)) marks.push(["boot: ok", (okAt = Date.now())]);
+    },
   });
-  child.stdout.resume();
-  const timer = opts.timeout ? setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, opts.timeout * 1000) : null;
-  return new Promise((resolve) => {
-    child.on("error", (e) => { clearTimeout(timer); resolve(`cannot run ${cmd}: ${e.message}`); });
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(timer);
-      const why = describeExit({ exitCode, signal: timedOut ? null : signal, timedOut, timeout: opts.timeout * 1000 }, opts.emulator);
-      resolve(why || `boot: ok (${((okAt - changedAt) / 1000).toFixed(2)} s after the change)`);
-    });
-  });
+  if (r.error) return `cannot run ${cmd}: ${r.error.message}`;
+  const why = describeExit({ ...r, timeout: opts.timeout * 1000 }, opts.emulator);
+  return why || `boot: ok (${((okAt - changedAt) / 1000).toFixed(2)} s after the change)`;
 }
 
 async function main() {

@@ -77,6 +77,32 @@ function bootCommand({ emulator = "qemu", image, machine = "pc", mem = "128M", a
   return { cmd: qemu.QEMU, args: qemu.qemuArgs({ image, machine, mem, accel, cpu, args }) };
 }
 
+/**
+ * Waits for a booting emulator `child` (stdout: COM1, paused or not) to end: every chunk of its
+ * serial output to onSerial(chunk) as it comes, SIGKILL after `timeout` seconds (0 = no limit).
+ * Resolves {exitCode, signal, timedOut, error} (error: it could not be started), for describeExit.
+ * `npm start` and `npm run watch` end every boot, warm or cold, through this.
+ */
+function awaitBoot(child, { timeout = 0, onSerial = () => {} } = {}) {
+  return new Promise((resolve) => {
+    let timedOut = false;
+    const timer = timeout ? setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeout * 1000) : null;
+    child.stdout.on("data", onSerial);
+    child.stdout.resume();
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ exitCode: null, signal: null, timedOut: false, error });
+    });
+    child.on("close", (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal: timedOut ? null : signal, timedOut, error: null });
+    });
+  });
+}
+
 /** The emulator's name as the user knows it. */
 const emulatorName = (emulator) => (emulator === "v86" ? "v86" : "QEMU");
 
@@ -94,4 +120,4 @@ function describeExit({ exitCode, signal, timedOut, timeout }, emulator = "qemu"
   }
 }
 
-module.exports = { optionsFromEnv, bootCommand, describeExit, emulatorName, EMULATORS, EXIT_SUCCESS: qemu.EXIT_SUCCESS, EXIT_FAILURE: qemu.EXIT_FAILURE };
+module.exports = { optionsFromEnv, bootCommand, awaitBoot, describeExit, emulatorName, EMULATORS, EXIT_SUCCESS: qemu.EXIT_SUCCESS, EXIT_FAILURE: qemu.EXIT_FAILURE };

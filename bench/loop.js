@@ -144,8 +144,8 @@ const PHASES = [
 ];
 
 /** One boot of `image` with the time each phase's line arrived. */
-async function stampedBoot(image, mem) {
-  const run = await timedBoot({ emulator: "qemu", image, mem });
+async function stampedBoot(image, mem, args) {
+  const run = await timedBoot({ emulator: "qemu", image, mem, args });
   const at = {};
   for (const { ms, text } of run.lines) {
     for (const [name, , re] of PHASES) if (re && at[name] === undefined && re.test(text)) at[name] = ms;
@@ -154,11 +154,12 @@ async function stampedBoot(image, mem) {
   return at;
 }
 
-/** Median time of each boot phase over `runs` boots at `mem` (ms), in PHASES order. */
-async function bootPhases(image, { runs = 11, mem = "128M" } = {}) {
+/** Median time of each boot phase over `runs` boots at `mem` (ms), in PHASES order; args: more
+ *  QEMU arguments (-mem-prealloc: the guest's RAM touched by QEMU before the boot starts). */
+async function bootPhases(image, { runs = 11, mem = "128M", args = [] } = {}) {
   const samples = [];
-  await stampedBoot(image, mem); // warm-up
-  for (let i = 0; i < runs; i++) samples.push(await stampedBoot(image, mem));
+  await stampedBoot(image, mem, args); // warm-up
+  for (let i = 0; i < runs; i++) samples.push(await stampedBoot(image, mem, args));
   const phases = [];
   let prev = () => 0;
   for (const [name, what] of PHASES) {

@@ -7,13 +7,13 @@ const { bootCommand, emulatorName, EXIT_SUCCESS } = require("../scripts/lib/emul
 const { ROOT } = require("../scripts/lib/build");
 
 /**
- * Boots `image` in `emulator` (qemu | v86) with `mem`; resolves {serial, ms (spawn to exit), okMs
+ * Boots `image` in `emulator` (qemu | v86) with `mem` (and QEMU arguments `args`); resolves {serial, ms (spawn to exit), okMs
  * (spawn to the `boot: ok` line), lines: [{ms, text}]}. Rejects when the emulator does not exit
  * with the kernel's success code (the serial output and stderr in the message), or after `timeout`.
  */
-function timedBoot({ emulator = "qemu", image, mem = "128M", timeout = 300000 }) {
+function timedBoot({ emulator = "qemu", image, mem = "128M", args: extra = [], timeout = 300000 }) {
   return new Promise((resolve, reject) => {
-    const { cmd, args } = bootCommand({ emulator, image, mem });
+    const { cmd, args } = bootCommand({ emulator, image, mem, args: extra });
     const t0 = process.hrtime.bigint();
     const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -56,4 +56,14 @@ describe("boot: the boot phases of npm run bench", function () {
     const sum = r.phases.reduce((a, p) => a + p.ms, 0);
     assert.ok(Math.abs(sum - r.totalMs) < 1, `phases add up to ${sum}, the boot took ${r.totalMs}`);
   });
+
+  it("boots the same phases with the guest's RAM touched ahead (-mem-prealloc), and passes QEMU its arguments", async function () {
+    const { bootPhases, PHASES } = require("../bench/loop");
+    const { kernelImage } = require("./lib/images");
+    const { withSlot } = require("./lib/slots");
+    const r = await withSlot(() => bootPhases(kernelImage().image, { runs: 1, mem: "16M", args: ["-mem-prealloc"] }));
+    assert.deepStrictEqual(r.phases.map((p) => p.phase), PHASES.map(([name]) => name));
+    // An argument QEMU refuses ends the boot: the arguments do reach QEMU.
+    await assert.rejects(withSlot(() => bootPhases(kernelImage().image, { runs: 1, mem: "16M", args: ["-no-such-option"] })), /no-such-option/);
+  });
 });

@@ -158,6 +158,9 @@ describe("boot: v86 npm start", function () {
   it("boots in v86 and says so where qemu-system-i386 is not on PATH, exit 0", async function () {
     const env = { ...process.env, PATH: pathWithoutQemu() };
     for (const k of ["TSK_EMULATOR", "TSK_MEM", "QEMU_MEM", "QEMU_MACHINE", "QEMU_ACCEL"]) delete env[k];
+    // v86 on 16 MiB: the claim is the choice of emulator, which the size does not change; v86 at
+    // the default 128 MiB (the same runner, the same flags) is -m 128M's boot above.
+    env.TSK_MEM = "16M";
     const r = await withSlot(async () => spawnSync(process.execPath, ["scripts/start.js"], { cwd: ROOT, encoding: "latin1", env, timeout: 110000 }));
     assert.strictEqual(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /qemu-system-i386 is not installed: booting in v86 \(npm\) instead/);

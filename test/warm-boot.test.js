@@ -14,7 +14,8 @@ const { EXIT_SUCCESS } = require("../scripts/lib/qemu");
 const { acquire } = require("./lib/slots");
 const { kernelImage } = require("./lib/images");
 
-const OPTS = { emulator: "qemu", machine: "pc", mem: "128M", accel: "tcg" };
+// -m 16M: what is checked is which image a warm QEMU boots and when it declines, not the RAM.
+const OPTS = { emulator: "qemu", machine: "pc", mem: "16M", accel: "tcg" };
 
 /** Resolves {serial, code} once `child` (stdout paused, as WarmQemu.go hands it over) exits. */
 function finish(child, ms) {

@@ -29,7 +29,13 @@ export interface Target {
   runCalls(file: string, calls: Call[]): string[];
   /** What `tsk run` prints for an entry exporting main(): u32. */
   runMain(file: string): string;
+  /** runCalls of several modules at once, where the target can share work between them (one gcc
+   *  for all: runBatch below); each item's results, or what it threw. */
+  runBatch?(items: Batch): Ran[];
 }
+
+/** Modules and the calls to run on each, for Target.runBatch. */
+export type Batch = { file: string; calls: Call[] }[];
 
 function cArg(v: number): string {
   return v < 0 ? `(int32_t)(${v + 0x100000000}u)` : `${v >>> 0}u`;
@@ -99,6 +105,19 @@ function cOf(file: string, hostMain: boolean): string {
   return c;
 }
 
+/** The names a module's C defines at file scope (its functions and globals: the C backend writes
+ *  each declaration from the first column, and nothing else there but preprocessor lines). */
+function fileScopeNames(c: string): string[] {
+  const names = new Set<string>();
+  for (const m of c.matchAll(/^(?:static\s+)?(?:const\s+)?[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[[(=;]/gm)) names.add(m[1]);
+  return [...names];
+}
+
+/** A main() that prints each call's u32 result on a line, `call` naming the function. */
+function callsMain(calls: Call[], call: (fn: string) => string): string[] {
+  return calls.map((c) => `  printf("%u\\n", (unsigned)(uint32_t)${call(c.fn)}(${c.args.map(cArg).join(", ")}));`);
+}
+
 /** The C backend, built by the host's gcc with `flags` (e.g. -m32: the kernel's i386 code). */
 function cTarget(name: string, flags: string[]): Target {
   let probe: string | undefined | null = null;
@@ -121,10 +140,55 @@ function cTarget(name: string, flags: string[]): Target {
       return probe;
     },
     runCalls(file, calls) {
-      const main = ["#include <stdio.h>", "int main(void) {"];
-      for (const c of calls) main.push(`  printf("%u\\n", (unsigned)(uint32_t)${c.fn}(${c.args.map(cArg).join(", ")}));`);
-      main.push("  return 0;", "}");
+      const main = ["#include <stdio.h>", "int main(void) {", ...callsMain(calls, (fn) => fn), "  return 0;", "}"];
       return run(buildHost(cOf(file, false) + main.join("\n") + "\n", "diff", flags), i386).trim().split("\n");
+    },
+    // Every module's C in one translation unit, so one gcc -O2 process (and one link, one run)
+    // builds them all, each with the same flags as alone: a gcc process per module cost as much
+    // again as its own code's compiling (its start, its fresh memory, as and ld). Each module's
+    // file-scope names get a prefix of its own (#define, #undef after it), so the modules' same
+    // names (f0, or main_g0 of two entries named main.ts) stay apart; nothing calls across modules,
+    // so each function is optimised as alone. Any failure (gcc, the run, a missing result) runs
+    // each module alone instead, so an error is the module's own, as runCalls would give it.
+    runBatch(items) {
+      const ran: Ran[] = items.map(() => ({}));
+      const alone = (k: number): Ran => {
+        try {
+          return { out: this.runCalls(items[k].file, items[k].calls) };
+        } catch (error) {
+          return { error };
+        }
+      };
+      const tu = ["#define TSK_HOST 1", '#include "tsk_runtime.h"', "#include <stdio.h>"];
+      // Each module's calls in a function of their own, as alone: gcc's time grows faster than a
+      // function's length, and one main() of every module's calls cost as much as a gcc per module.
+      const main = ["int main(void) {"];
+      const batched: number[] = [];
+      items.forEach((it, k) => {
+        let c: string;
+        try {
+          c = cOf(it.file, false);
+        } catch {
+          ran[k] = alone(k); // tsk's diagnostics, as runCalls throws them
+          return;
+        }
+        const names = fileScopeNames(c);
+        tu.push(...names.map((n) => `#define ${n} tsk_batch${k}_${n}`), c, ...names.map((n) => `#undef ${n}`));
+        tu.push(`__attribute__((noinline)) static void tsk_batch${k}(void) {`, ...callsMain(it.calls, (fn) => `tsk_batch${k}_${fn}`), '  printf("#\\n");', "}");
+        main.push(`  tsk_batch${k}();`);
+        batched.push(k);
+      });
+      main.push("  return 0;", "}");
+      let out: string[] = [];
+      try {
+        if (batched.length) out = run(buildHost([...tu, ...main].join("\n") + "\n", "batch", flags), i386).split("#\n");
+      } catch {
+        // Below: each alone, for its own error.
+      }
+      const lines = (j: number) => (out[j].trim() ? out[j].trim().split("\n") : []);
+      const whole = out.length === batched.length + 1 && batched.every((k, j) => lines(j).length === items[k].calls.length);
+      batched.forEach((k, j) => (ran[k] = whole ? { out: lines(j) } : alone(k)));
+      return ran;
     },
     runMain(file) {
       return run(buildHost(cOf(file, true), "main", flags), i386).trim();
@@ -173,18 +237,24 @@ export const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.
 /** What one target made of a program's calls: its results, or what it threw. */
 export type Ran = { out?: string[]; error?: unknown };
 
-/** `calls` of the module `file` run on each of `targets` that this machine can run, once: a fuzzer's
- *  seed is compiled and run for every target together, and each target's test then reads its own
- *  results (or throws its own error). */
-export function runOnTargets(targets: Target[], file: string, calls: Call[]): Map<Target, Ran> {
-  const ran = new Map<Target, Ran>();
+/** The calls of several modules run on each of `targets` that this machine can run: a fuzzer's
+ *  seeds are compiled and run for every target together (in one batch where the target can:
+ *  Target.runBatch), and each target's test then reads its own results (or throws its own error).
+ *  One map per item. */
+export function runBatchOnTargets(targets: Target[], items: Batch): Map<Target, Ran>[] {
+  const ran = items.map(() => new Map<Target, Ran>());
   for (const target of targets) {
     if (target.unavailable()) continue;
-    try {
-      ran.set(target, { out: target.runCalls(file, calls) });
-    } catch (error) {
-      ran.set(target, { error });
-    }
+    const results = target.runBatch
+      ? target.runBatch(items)
+      : items.map((it) => {
+          try {
+            return { out: target.runCalls(it.file, it.calls) };
+          } catch (error) {
+            return { error };
+          }
+        });
+    results.forEach((r, k) => ran[k].set(target, r));
   }
   return ran;
 }

@@ -32,6 +32,9 @@ export interface Target {
   /** runCalls of several modules at once, where the target can share work between them (one gcc
    *  for all: runBatch below); each item's results, or what it threw. */
   runBatch?(items: Batch): Ran[];
+  /** runMain of several entries at once, where the target can share work between them; each
+   *  entry's output as `out[0]`, or what it threw. */
+  runMains?(files: string[]): Ran[];
 }
 
 /** Modules and the calls to run on each, for Target.runBatch. */
@@ -122,6 +125,67 @@ function callsMain(calls: Call[], call: (fn: string) => string): string[] {
 function cTarget(name: string, flags: string[]): Target {
   let probe: string | undefined | null = null;
   const i386 = flags.includes("-m32");
+  // Every module's C in one translation unit, so one gcc -O2 process (and one link, one run)
+  // builds them all, each with the same flags as alone: a gcc process per module cost as much
+  // again as its own code's compiling (its start, its fresh memory, as and ld). Each module's
+  // file-scope names get a prefix of its own (#define, #undef after it), so the modules' same names
+  // (f0, main, lib_counter_count of two programs importing lib/counter.ts) stay apart; nothing calls
+  // across modules, so each function is optimised as alone, and each module's run is a noinline
+  // function of its own, as its main() was (gcc's time grows faster than a function's length: one
+  // main() of every module's calls cost as much as a gcc per module). The runtime's stand-in
+  // machine is made afresh before each module's run (tsk_runtime.h: a new zero-filled mapping for
+  // its memory, control registers zero), as a process of its own starts. tsk's diagnostics, a gcc
+  // error, a failed run or a missing result run that module (or every module) alone instead, so an
+  // error is the module's own, as runCalls or runMain would give it.
+  type Item = { c: () => string; run: (prefix: string) => string[]; parse: (printed: string) => string[] | undefined; alone: () => string[] };
+  const batch = (items: Item[]): Ran[] => {
+    const ran: Ran[] = items.map(() => ({}));
+    const alone = (k: number): Ran => {
+      try {
+        return { out: items[k].alone() };
+      } catch (error) {
+        return { error };
+      }
+    };
+    const tu = [
+      "#define TSK_HOST 1",
+      '#include "tsk_runtime.h"',
+      "#include <stdio.h>",
+      "static void tsk_batch_fresh_machine(void) {",
+      "  munmap(tsk_host_mem, TSK_HOST_MEM);",
+      "  tsk_host_init();",
+      "  memset(tsk_host_cr, 0, sizeof tsk_host_cr);",
+      "}",
+    ];
+    const main = ["int main(void) {"];
+    const batched: number[] = [];
+    items.forEach((it, k) => {
+      let c: string;
+      try {
+        c = it.c();
+      } catch {
+        ran[k] = alone(k); // tsk's diagnostics, as runCalls and runMain throw them
+        return;
+      }
+      const names = fileScopeNames(c);
+      const prefix = `tsk_batch${k}_`;
+      tu.push(...names.map((n) => `#define ${n} ${prefix}${n}`), c, ...names.map((n) => `#undef ${n}`));
+      tu.push(`__attribute__((noinline)) static void tsk_batch${k}(void) {`, ...it.run(prefix), "}");
+      main.push("  tsk_batch_fresh_machine();", `  tsk_batch${k}();`, "  fflush(stdout);", '  printf("\\n#tsk-batch#\\n");');
+      batched.push(k);
+    });
+    main.push("  return 0;", "}");
+    let out: string[] = [];
+    try {
+      if (batched.length) out = run(buildHost([...tu, ...main].join("\n") + "\n", "batch", flags), i386).split("\n#tsk-batch#\n");
+    } catch {
+      // Below: each alone, for its own error.
+    }
+    const parsed = out.length === batched.length + 1 ? batched.map((k, j) => items[k].parse(out[j])) : [];
+    const whole = parsed.length === batched.length && parsed.every((x) => x !== undefined);
+    batched.forEach((k, j) => (ran[k] = whole ? { out: parsed[j] } : alone(k)));
+    return ran;
+  };
   return {
     name,
     unavailable() {
@@ -143,52 +207,22 @@ function cTarget(name: string, flags: string[]): Target {
       const main = ["#include <stdio.h>", "int main(void) {", ...callsMain(calls, (fn) => fn), "  return 0;", "}"];
       return run(buildHost(cOf(file, false) + main.join("\n") + "\n", "diff", flags), i386).trim().split("\n");
     },
-    // Every module's C in one translation unit, so one gcc -O2 process (and one link, one run)
-    // builds them all, each with the same flags as alone: a gcc process per module cost as much
-    // again as its own code's compiling (its start, its fresh memory, as and ld). Each module's
-    // file-scope names get a prefix of its own (#define, #undef after it), so the modules' same
-    // names (f0, or main_g0 of two entries named main.ts) stay apart; nothing calls across modules,
-    // so each function is optimised as alone. Any failure (gcc, the run, a missing result) runs
-    // each module alone instead, so an error is the module's own, as runCalls would give it.
     runBatch(items) {
-      const ran: Ran[] = items.map(() => ({}));
-      const alone = (k: number): Ran => {
-        try {
-          return { out: this.runCalls(items[k].file, items[k].calls) };
-        } catch (error) {
-          return { error };
-        }
-      };
-      const tu = ["#define TSK_HOST 1", '#include "tsk_runtime.h"', "#include <stdio.h>"];
-      // Each module's calls in a function of their own, as alone: gcc's time grows faster than a
-      // function's length, and one main() of every module's calls cost as much as a gcc per module.
-      const main = ["int main(void) {"];
-      const batched: number[] = [];
-      items.forEach((it, k) => {
-        let c: string;
-        try {
-          c = cOf(it.file, false);
-        } catch {
-          ran[k] = alone(k); // tsk's diagnostics, as runCalls throws them
-          return;
-        }
-        const names = fileScopeNames(c);
-        tu.push(...names.map((n) => `#define ${n} tsk_batch${k}_${n}`), c, ...names.map((n) => `#undef ${n}`));
-        tu.push(`__attribute__((noinline)) static void tsk_batch${k}(void) {`, ...callsMain(it.calls, (fn) => `tsk_batch${k}_${fn}`), '  printf("#\\n");', "}");
-        main.push(`  tsk_batch${k}();`);
-        batched.push(k);
-      });
-      main.push("  return 0;", "}");
-      let out: string[] = [];
-      try {
-        if (batched.length) out = run(buildHost([...tu, ...main].join("\n") + "\n", "batch", flags), i386).split("#\n");
-      } catch {
-        // Below: each alone, for its own error.
-      }
-      const lines = (j: number) => (out[j].trim() ? out[j].trim().split("\n") : []);
-      const whole = out.length === batched.length + 1 && batched.every((k, j) => lines(j).length === items[k].calls.length);
-      batched.forEach((k, j) => (ran[k] = whole ? { out: lines(j) } : alone(k)));
-      return ran;
+      return batch(items.map((it) => ({
+        c: () => cOf(it.file, false),
+        run: (prefix) => callsMain(it.calls, (fn) => `${prefix}${fn}`),
+        // What runCalls reads from a process of its own: a line per call.
+        parse: (printed) => {
+          const lines = printed.trim() ? printed.trim().split("\n") : [];
+          return lines.length === it.calls.length ? lines : undefined;
+        },
+        alone: () => this.runCalls(it.file, it.calls),
+      })));
+    },
+    runMains(files) {
+      // Each entry's own main() (tsk run's: it prints its main's result) under its prefix; what it
+      // printed, as runMain reads a process of its own.
+      return batch(files.map((file) => ({ c: () => cOf(file, true), run: (prefix) => [`  ${prefix}main();`], parse: (printed) => [printed.trim()], alone: () => [this.runMain(file)] })));
     },
     runMain(file) {
       return run(buildHost(cOf(file, true), "main", flags), i386).trim();
@@ -257,6 +291,23 @@ export function runBatchOnTargets(targets: Target[], items: Batch): Map<Target, 
     results.forEach((r, k) => ran[k].set(target, r));
   }
   return ran;
+}
+
+/** A function giving runMain of each of `files()` on `target`: for a target that can (runMains), all
+ *  of them in one batch made at the first call; each file's output, or its own error, at its call. */
+export function mainsOn(target: Target, files: () => string[]): (file: string) => string {
+  let made: Map<string, Ran> | undefined;
+  return (file) => {
+    if (!target.runMains) return target.runMain(file);
+    if (!made) {
+      const all = files();
+      const ran = target.runMains(all);
+      made = new Map(all.map((f, k) => [f, ran[k]]));
+    }
+    const r = made.get(file) ?? { out: [target.runMain(file)] };
+    if (r.error !== undefined) throw r.error;
+    return r.out![0];
+  };
 }
 
 /** A mocha `before` for a suite on `target`: skips it, saying why, where the target cannot run. */

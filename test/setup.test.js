@@ -12,6 +12,7 @@ const { ROOT } = require("../scripts/lib/build");
 
 /** A PATH directory holding links to every tool of the machine except `without`. */
 function pathWithout(dir, without) {
+  if (fs.existsSync(dir)) return dir; // made by an earlier test, with the same `without`
   fs.mkdirSync(dir, { recursive: true });
   for (const bin of ["/usr/local/bin", "/usr/bin", "/bin"]) {
     if (!fs.existsSync(bin)) continue;
@@ -46,7 +47,8 @@ describe("setup (scripts/setup, Node only)", function () {
   });
 
   it("--debug (npm run debug) makes a missing gdb a failure", function () {
-    const dir = pathWithout(path.join(tmp, "no-gdb-debug"), ["gdb", "apt-get"]);
+    // The same PATH as the test above (pathWithout does nothing more for a directory it filled).
+    const dir = pathWithout(path.join(tmp, "no-gdb"), ["gdb", "apt-get"]);
     const r = setup(["--quiet", "--debug"], { PATH: dir });
     assert.strictEqual(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /missing gdb and apt-get is not available/);

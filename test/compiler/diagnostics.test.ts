@@ -5,9 +5,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { spawnSync } from "child_process";
 import { compile } from "../../compiler/src/compile";
 import { RULES } from "../../compiler/src/front/diagnostics";
+import { MAX_NESTING } from "../../compiler/src/check/syntax";
+import { LITTLE_STACK, withLittleStack } from "./stack";
+import { tskInProcess } from "./harness";
 
 const DIR = path.join(__dirname, "errors");
 const ROOT = path.resolve(__dirname, "../..");
@@ -60,16 +62,19 @@ describe("compiler: diagnostics, one rule at a time", () => {
     assert.deepStrictEqual(r.diagnostics.map((d) => `${d.file}(${d.line},${d.col}): ${d.code} ${d.message}`), []);
   });
 
-  // A small clean file, not the kernel: module-edges.test.ts checks the kernel (in process), and a
-  // second `tsk check` process of it here only repeated that check.
+  // A small clean file, not the kernel: module-edges.test.ts checks the kernel. Both in this
+  // process (tskInProcess: cli.ts's main, which bin/tsk.js calls and whose status it exits with):
+  // the command's own start-up is caches.test.ts's cold `tsk check` processes (a tsc-style error
+  // line, exit 1) and differential.test.ts's `tsk run` (exit 0); a process each here added about a
+  // second of CPU apiece (Node loading TypeScript) and proved nothing more.
   it("tsk check prints tsc-style lines and exits 1; a clean file exits 0", () => {
     const bad = path.join(DIR, "TSK1004-product.ts");
-    const r = spawnSync(process.execPath, [path.join(ROOT, "compiler/bin/tsk.js"), "check", path.relative(ROOT, bad)], { cwd: ROOT, encoding: "utf8" });
+    const r = tskInProcess(["check", path.relative(ROOT, bad)], ROOT);
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /^test\/compiler\/errors\/TSK1004-product\.ts\(3,14\): error TSK1004: .*Math\.imul/m);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-clean-"));
     fs.writeFileSync(path.join(dir, "clean.ts"), "export function f(x: u32): u32 {\n  return u32(x + 1);\n}\n");
-    const ok = spawnSync(process.execPath, [path.join(ROOT, "compiler/bin/tsk.js"), "check", "clean.ts"], { cwd: dir, encoding: "utf8" });
+    const ok = tskInProcess(["check", "clean.ts"], dir);
     fs.rmSync(dir, { recursive: true, force: true });
     assert.strictEqual(ok.status, 0, ok.stderr);
     assert.strictEqual(ok.stderr, "");
@@ -79,11 +84,18 @@ describe("compiler: diagnostics, one rule at a time", () => {
   it("an expression too deep for the compiler's stack is a diagnostic at its line, not a crash", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-deep-"));
     const file = path.join(dir, "deep.ts");
-    const deep = Array(6000).fill("1").join(" | ");
-    // The parameter at the bottom of the statement's tree, literals above it: 6,000 references to
-    // it cost tsc's name resolution more than the rest of the test, and prove no more about depth.
-    fs.writeFileSync(file, `const X: u32 = u32(${deep});\nexport function f(x: u32): u32 {\n  return u32(${deep.replace(/^1/, "x")});\n}\n`);
-    const codes = compile([file]).diagnostics.map((d) => `${d.line}:${d.code}`);
+    // Compiled with little stack left (stack.ts), nested twice as deep as plain recursion gets
+    // there: a walk that recursed once per level would overflow, as with 6,000 levels against the
+    // whole stack, which cost tsc five times as much (its cost grows faster than the depth).
+    const { depth, codes } = withLittleStack(LITTLE_STACK, (left) => {
+      const deep = Array(2 * left).fill("1").join(" | ");
+      // The parameter at the bottom of the statement's tree, literals above it: thousands of
+      // references to it cost tsc's name resolution more than the rest, and prove no more about depth.
+      fs.writeFileSync(file, `const X: u32 = u32(${deep});\nexport function f(x: u32): u32 {\n  return u32(${deep.replace(/^1/, "x")});\n}\n`);
+      return { depth: 2 * left, codes: compile([file]).diagnostics.map((d) => `${d.line}:${d.code}`) };
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.ok(depth > MAX_NESTING, `${depth} levels are not past the compiler's limit of ${MAX_NESTING}`);
     assert.ok(codes.every((c) => /^[13]:TSK1027$/.test(c)) && codes.length >= 1, codes.join(" "));
   });
 

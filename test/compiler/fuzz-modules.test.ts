@@ -10,7 +10,7 @@ import { Rng, mainSource, modules, tuples } from "./gen";
 import { compile, compileProgramWith } from "../../compiler/src/compile";
 import { CBackend } from "../../compiler/src/backend/c";
 import { Call, runNode } from "./harness";
-import { FUZZ_TARGETS, Ran, Target, programOf, runOnTargets, skipUnavailable } from "./targets";
+import { FUZZ_TARGETS, Ran, Target, programOf, runBatchOnTargets, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const PROGRAMS = Number(process.env.FUZZ_MODULE_PROGRAMS ?? 8);
@@ -29,10 +29,29 @@ interface Seeded {
   node: string[];
   native: Map<Target, Ran>;
 }
-const seeded = new Map<number, Seeded>();
+// Every seed of the run is made at the first test that needs one, then run on each target in one
+// batch (runBatchOnTargets: one gcc for all the seeds' C, which a gcc process per seed cost as much
+// again); a seed whose making failed fails its own tests with that error.
+let seeded: Map<number, Seeded | { error: unknown }> | undefined;
 function seededProgram(seed: number): Seeded {
-  const known = seeded.get(seed);
-  if (known) return known;
+  if (!seeded) {
+    const made = new Map<number, Seeded | { error: unknown }>();
+    for (let p = 0; p < PROGRAMS; p++) {
+      try {
+        made.set(BASE_SEED + p, makeProgram(BASE_SEED + p));
+      } catch (error) {
+        made.set(BASE_SEED + p, { error });
+      }
+    }
+    const progs = [...made.values()].filter((x): x is Seeded => !("error" in x));
+    runBatchOnTargets(FUZZ_TARGETS, progs.map((p) => ({ file: p.entry, calls: p.calls }))).forEach((native, k) => (progs[k].native = native));
+    seeded = made;
+  }
+  const p = seeded.get(seed)!;
+  if ("error" in p) throw p.error;
+  return p;
+}
+function makeProgram(seed: number): Seeded {
   const r = new Rng(seed);
   const prog = modules(r, FUNCTIONS);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-fuzzmod-"));
@@ -56,16 +75,13 @@ function seededProgram(seed: number): Seeded {
   assert.deepStrictEqual(compileProgramWith(programOf(entry), [entry], new CBackend("hostlib")).diagnostics.map((d) => `${d.line}: ${d.code} ${d.message}`), []);
   const calls: Call[] = [];
   for (const a of tuples(r, 4)) for (const i of keep) calls.push({ fn: `m${i}`, args: a });
-  const native = runOnTargets(FUZZ_TARGETS, entry, calls);
-  const p = { dir, entry, all, keep, calls, node: runNode(entry, calls), native };
-  seeded.set(seed, p);
-  return p;
+  return { dir, entry, all, keep, calls, node: runNode(entry, calls), native: new Map() };
 }
 
 /** Programs a target disagreed on stay on disk for the failure message's reader. */
 const disagreed = new Set<string>();
 after(() => {
-  for (const p of seeded.values()) if (!disagreed.has(p.dir)) fs.rmSync(p.dir, { recursive: true, force: true });
+  for (const p of seeded?.values() ?? []) if ("dir" in p && !disagreed.has(p.dir)) fs.rmSync(p.dir, { recursive: true, force: true });
 });
 
 for (const target of FUZZ_TARGETS) {

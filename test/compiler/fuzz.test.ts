@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS, PRELUDE } from "./gen";
 import { Call, diagnosticsOf, runNode, writeModule } from "./harness";
-import { FUZZ_TARGETS, Ran, Target, runOnTargets, skipUnavailable } from "./targets";
+import { FUZZ_TARGETS, Ran, Target, runBatchOnTargets, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 // Seeds per run: 12 in the everyday `npm test` (1,440 random functions on every backend, in its
@@ -70,10 +70,29 @@ interface Seeded {
   node: string[];
   native: Map<Target, Ran>;
 }
-const seeded = new Map<number, Seeded>();
+// Every seed of the run is made at the first test that needs one, then run on each target in one
+// batch (runBatchOnTargets: one gcc for all the seeds' C, which a gcc process per seed cost as much
+// again); a seed whose making failed fails its own tests with that error.
+let seeded: Map<number, Seeded | { error: unknown }> | undefined;
 function seededProgram(seed: number): Seeded {
-  const known = seeded.get(seed);
-  if (known) return known;
+  if (!seeded) {
+    const made = new Map<number, Seeded | { error: unknown }>();
+    for (let p = 0; p < PROGRAMS; p++) {
+      try {
+        made.set(BASE_SEED + p, makeProgram(BASE_SEED + p));
+      } catch (error) {
+        made.set(BASE_SEED + p, { error });
+      }
+    }
+    const progs = [...made.values()].filter((x): x is Seeded => !("error" in x));
+    runBatchOnTargets(FUZZ_TARGETS, progs).forEach((native, k) => (progs[k].native = native));
+    seeded = made;
+  }
+  const p = seeded.get(seed)!;
+  if ("error" in p) throw p.error;
+  return p;
+}
+function makeProgram(seed: number): Seeded {
   const r = new Rng(seed);
   const trees: Node[] = [];
   const fns: string[] = [];
@@ -93,10 +112,7 @@ function seededProgram(seed: number): Seeded {
   for (const i of acc.kept) for (const a of args) calls.push({ fn: `${i % 6 === 5 ? "g" : "f"}${i}`, args: a });
   // A fresh module: Node's results start from the module's initial state, as a native run does.
   const file = writeModule(acc.source);
-  const native = runOnTargets(FUZZ_TARGETS, file, calls);
-  const p = { trees, fns, kept: acc.kept, file, calls, node: runNode(file, calls), native };
-  seeded.set(seed, p);
-  return p;
+  return { trees, fns, kept: acc.kept, file, calls, node: runNode(file, calls), native: new Map() };
 }
 
 for (const target of FUZZ_TARGETS) describe(`compiler: differential fuzzing (Node vs ${target.name})`, function () {

@@ -10,6 +10,7 @@ import { compile, compileWith } from "../../compiler/src/compile";
 import { CBackend } from "../../compiler/src/backend/c";
 import { TARGETS } from "./targets";
 import { tskInProcess } from "./harness";
+import { LITTLE_STACK, withLittleStack } from "./stack";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -24,34 +25,6 @@ function tmpModules(files: Record<string, string>): string {
 
 function codes(file: string, mode: "kernel" | "hostlib" = "kernel"): string[] {
   return compile([file], mode).diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.code}`);
-}
-
-/** How many more frames a trivial recursive function gets from here: fewer than any recursive
- *  walk of real work would (its frames are larger). */
-function plainDepthLeft(): number {
-  let depth = 0;
-  const down = (): void => {
-    depth++;
-    down();
-  };
-  try {
-    down();
-  } catch {
-    // RangeError: the stack is full.
-  }
-  return depth;
-}
-
-/** `f(left)` called deep in this thread's stack, with only about `frames` plain frames left
- *  (`left`, measured there). The stack is used up in steps, each a quarter of what is in excess,
- *  since a frame here may be larger than a plain one. */
-function withLittleStack<T>(frames: number, f: (left: number) => T): T {
-  const burn = (k: number): T => {
-    if (k > 0) return burn(k - 1);
-    const left = plainDepthLeft();
-    return left > frames * 1.25 ? burn(Math.floor((left - frames) / 4)) : f(left);
-  };
-  return burn(0);
 }
 
 describe("compiler: module edges", () => {
@@ -128,10 +101,10 @@ describe("compiler: module edges", () => {
 
   it("a call chain twice as deep as plain recursion gets compiles (the compiler's graph walks are iterative)", function () {
     this.timeout(120000);
-    // Compiled with little stack left (a few thousand plain frames, measured where the compiler
-    // starts): the chain only has to outgrow what is left, not the whole stack, which took 20,000
-    // functions, twice over (chain and cycle), for the same proof.
-    const r = withLittleStack(2500, (left) => {
+    // Compiled with little stack left (LITTLE_STACK plain frames or a few more, measured where the
+    // compiler starts): the chain only has to outgrow what is left, not the whole stack, which took
+    // 20,000 functions, twice over (chain and cycle), for the same proof.
+    const r = withLittleStack(LITTLE_STACK, (left) => {
       const n = 2 * left;
       const lines: string[] = [];
       for (let i = 0; i < n - 1; i++) lines.push(`function f${i}(x: u32): u32 {\n  return f${i + 1}(x);\n}`);

@@ -29,7 +29,16 @@ export interface Target {
   runCalls(file: string, calls: Call[]): string[];
   /** What `tsk run` prints for an entry exporting main(): u32. */
   runMain(file: string): string;
+  /** runCalls of several modules at once, where the target can share work between them (one gcc
+   *  for all: runBatch below); each item's results, or what it threw. */
+  runBatch?(items: Batch): Ran[];
+  /** runMain of several entries at once, where the target can share work between them; each
+   *  entry's output as `out[0]`, or what it threw. */
+  runMains?(files: string[]): Ran[];
 }
+
+/** Modules and the calls to run on each, for Target.runBatch. */
+export type Batch = { file: string; calls: Call[] }[];
 
 function cArg(v: number): string {
   return v < 0 ? `(int32_t)(${v + 0x100000000}u)` : `${v >>> 0}u`;
@@ -99,10 +108,84 @@ function cOf(file: string, hostMain: boolean): string {
   return c;
 }
 
+/** The names a module's C defines at file scope (its functions and globals: the C backend writes
+ *  each declaration from the first column, and nothing else there but preprocessor lines). */
+function fileScopeNames(c: string): string[] {
+  const names = new Set<string>();
+  for (const m of c.matchAll(/^(?:static\s+)?(?:const\s+)?[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[[(=;]/gm)) names.add(m[1]);
+  return [...names];
+}
+
+/** A main() that prints each call's u32 result on a line, `call` naming the function. */
+function callsMain(calls: Call[], call: (fn: string) => string): string[] {
+  return calls.map((c) => `  printf("%u\\n", (unsigned)(uint32_t)${call(c.fn)}(${c.args.map(cArg).join(", ")}));`);
+}
+
 /** The C backend, built by the host's gcc with `flags` (e.g. -m32: the kernel's i386 code). */
 function cTarget(name: string, flags: string[]): Target {
   let probe: string | undefined | null = null;
   const i386 = flags.includes("-m32");
+  // Every module's C in one translation unit, so one gcc -O2 process (and one link, one run)
+  // builds them all, each with the same flags as alone: a gcc process per module cost as much
+  // again as its own code's compiling (its start, its fresh memory, as and ld). Each module's
+  // file-scope names get a prefix of its own (#define, #undef after it), so the modules' same names
+  // (f0, main, lib_counter_count of two programs importing lib/counter.ts) stay apart; nothing calls
+  // across modules, so each function is optimised as alone, and each module's run is a noinline
+  // function of its own, as its main() was (gcc's time grows faster than a function's length: one
+  // main() of every module's calls cost as much as a gcc per module). The runtime's stand-in
+  // machine is made afresh before each module's run (tsk_runtime.h: a new zero-filled mapping for
+  // its memory, control registers zero), as a process of its own starts. tsk's diagnostics, a gcc
+  // error, a failed run or a missing result run that module (or every module) alone instead, so an
+  // error is the module's own, as runCalls or runMain would give it.
+  type Item = { c: () => string; run: (prefix: string) => string[]; parse: (printed: string) => string[] | undefined; alone: () => string[] };
+  const batch = (items: Item[]): Ran[] => {
+    const ran: Ran[] = items.map(() => ({}));
+    const alone = (k: number): Ran => {
+      try {
+        return { out: items[k].alone() };
+      } catch (error) {
+        return { error };
+      }
+    };
+    const tu = [
+      "#define TSK_HOST 1",
+      '#include "tsk_runtime.h"',
+      "#include <stdio.h>",
+      "static void tsk_batch_fresh_machine(void) {",
+      "  munmap(tsk_host_mem, TSK_HOST_MEM);",
+      "  tsk_host_init();",
+      "  memset(tsk_host_cr, 0, sizeof tsk_host_cr);",
+      "}",
+    ];
+    const main = ["int main(void) {"];
+    const batched: number[] = [];
+    items.forEach((it, k) => {
+      let c: string;
+      try {
+        c = it.c();
+      } catch {
+        ran[k] = alone(k); // tsk's diagnostics, as runCalls and runMain throw them
+        return;
+      }
+      const names = fileScopeNames(c);
+      const prefix = `tsk_batch${k}_`;
+      tu.push(...names.map((n) => `#define ${n} ${prefix}${n}`), c, ...names.map((n) => `#undef ${n}`));
+      tu.push(`__attribute__((noinline)) static void tsk_batch${k}(void) {`, ...it.run(prefix), "}");
+      main.push("  tsk_batch_fresh_machine();", `  tsk_batch${k}();`, "  fflush(stdout);", '  printf("\\n#tsk-batch#\\n");');
+      batched.push(k);
+    });
+    main.push("  return 0;", "}");
+    let out: string[] = [];
+    try {
+      if (batched.length) out = run(buildHost([...tu, ...main].join("\n") + "\n", "batch", flags), i386).split("\n#tsk-batch#\n");
+    } catch {
+      // Below: each alone, for its own error.
+    }
+    const parsed = out.length === batched.length + 1 ? batched.map((k, j) => items[k].parse(out[j])) : [];
+    const whole = parsed.length === batched.length && parsed.every((x) => x !== undefined);
+    batched.forEach((k, j) => (ran[k] = whole ? { out: parsed[j] } : alone(k)));
+    return ran;
+  };
   return {
     name,
     unavailable() {
@@ -121,10 +204,25 @@ function cTarget(name: string, flags: string[]): Target {
       return probe;
     },
     runCalls(file, calls) {
-      const main = ["#include <stdio.h>", "int main(void) {"];
-      for (const c of calls) main.push(`  printf("%u\\n", (unsigned)(uint32_t)${c.fn}(${c.args.map(cArg).join(", ")}));`);
-      main.push("  return 0;", "}");
+      const main = ["#include <stdio.h>", "int main(void) {", ...callsMain(calls, (fn) => fn), "  return 0;", "}"];
       return run(buildHost(cOf(file, false) + main.join("\n") + "\n", "diff", flags), i386).trim().split("\n");
+    },
+    runBatch(items) {
+      return batch(items.map((it) => ({
+        c: () => cOf(it.file, false),
+        run: (prefix) => callsMain(it.calls, (fn) => `${prefix}${fn}`),
+        // What runCalls reads from a process of its own: a line per call.
+        parse: (printed) => {
+          const lines = printed.trim() ? printed.trim().split("\n") : [];
+          return lines.length === it.calls.length ? lines : undefined;
+        },
+        alone: () => this.runCalls(it.file, it.calls),
+      })));
+    },
+    runMains(files) {
+      // Each entry's own main() (tsk run's: it prints its main's result) under its prefix; what it
+      // printed, as runMain reads a process of its own.
+      return batch(files.map((file) => ({ c: () => cOf(file, true), run: (prefix) => [`  ${prefix}main();`], parse: (printed) => [printed.trim()], alone: () => [this.runMain(file)] })));
     },
     runMain(file) {
       return run(buildHost(cOf(file, true), "main", flags), i386).trim();
@@ -173,20 +271,43 @@ export const FUZZ_TARGETS = TARGETS.filter((t, i) => TARGETS.findIndex((u) => u.
 /** What one target made of a program's calls: its results, or what it threw. */
 export type Ran = { out?: string[]; error?: unknown };
 
-/** `calls` of the module `file` run on each of `targets` that this machine can run, once: a fuzzer's
- *  seed is compiled and run for every target together, and each target's test then reads its own
- *  results (or throws its own error). */
-export function runOnTargets(targets: Target[], file: string, calls: Call[]): Map<Target, Ran> {
-  const ran = new Map<Target, Ran>();
+/** The calls of several modules run on each of `targets` that this machine can run: a fuzzer's
+ *  seeds are compiled and run for every target together (in one batch where the target can:
+ *  Target.runBatch), and each target's test then reads its own results (or throws its own error).
+ *  One map per item. */
+export function runBatchOnTargets(targets: Target[], items: Batch): Map<Target, Ran>[] {
+  const ran = items.map(() => new Map<Target, Ran>());
   for (const target of targets) {
     if (target.unavailable()) continue;
-    try {
-      ran.set(target, { out: target.runCalls(file, calls) });
-    } catch (error) {
-      ran.set(target, { error });
-    }
+    const results = target.runBatch
+      ? target.runBatch(items)
+      : items.map((it) => {
+          try {
+            return { out: target.runCalls(it.file, it.calls) };
+          } catch (error) {
+            return { error };
+          }
+        });
+    results.forEach((r, k) => ran[k].set(target, r));
   }
   return ran;
+}
+
+/** A function giving runMain of each of `files()` on `target`: for a target that can (runMains), all
+ *  of them in one batch made at the first call; each file's output, or its own error, at its call. */
+export function mainsOn(target: Target, files: () => string[]): (file: string) => string {
+  let made: Map<string, Ran> | undefined;
+  return (file) => {
+    if (!target.runMains) return target.runMain(file);
+    if (!made) {
+      const all = files();
+      const ran = target.runMains(all);
+      made = new Map(all.map((f, k) => [f, ran[k]]));
+    }
+    const r = made.get(file) ?? { out: [target.runMain(file)] };
+    if (r.error !== undefined) throw r.error;
+    return r.out![0];
+  };
 }
 
 /** A mocha `before` for a suite on `target`: skips it, saying why, where the target cannot run. */

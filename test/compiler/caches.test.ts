@@ -6,13 +6,15 @@
 // gives: a source read as Latin-1 when it is ASCII, a module transpiled without esModuleInterop
 // when it has no default import.
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import Module = require("module");
 import { compile } from "../../compiler/src/compile";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { readSource } = require("../../compiler/node/code-cache");
+const { readSource, readWrapped } = require("../../compiler/node/code-cache");
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSK = path.join(ROOT, "compiler/bin/tsk.js");
@@ -57,7 +59,7 @@ describe("compiler: caches", () => {
     assert.deepStrictEqual(r[4], r[0]);
   });
 
-  it("a source file reads as Node's loader reads it: ASCII, UTF-8 (with and without a BOM), bytes that are not UTF-8", () => {
+  it("a source file reads as Node's loader reads it, alone and wrapped: ASCII, UTF-8 (with and without a BOM), bytes that are not UTF-8", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-read-"));
     try {
       const texts = [
@@ -71,6 +73,7 @@ describe("compiler: caches", () => {
         const file = path.join(dir, `${i}.js`);
         fs.writeFileSync(file, bytes);
         assert.strictEqual(readSource(file), fs.readFileSync(file, "utf8"), `text ${i}`);
+        assert.strictEqual(readWrapped(file), Module.wrap(fs.readFileSync(file, "utf8")), `text ${i}, wrapped`);
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -108,20 +111,25 @@ describe("compiler: caches", () => {
     fs.writeFileSync(bad, "export function f(): u32 {\n  const n: u32 = true;\n  return n;\n}\n");
     // The code of an older TypeScript and of an older text of a compiler module (another source
     // key): removed when the new code is saved.
-    const stale = [`typescript.js.${"0".repeat(32)}.${"0".repeat(8)}.bin`, `src_check_expr.ts.${"0".repeat(32)}.${"0".repeat(8)}.bin`];
-    for (const f of stale) fs.writeFileSync(path.join(cache, f), "old");
+    const exprName = `src_check_expr.ts-${crypto.createHash("sha256").update(path.join(ROOT, "compiler/src/check/expr.ts")).digest("hex").slice(0, 8)}`;
+    const stale = [`typescript.js.${"0".repeat(32)}.${"0".repeat(8)}.bin`, `${exprName}.${"0".repeat(32)}.${"0".repeat(8)}.bin`];
+    // Another checkout's code of the same module (another path) stays.
+    const otherCheckout = `src_check_expr.ts-${"0".repeat(8)}.${"0".repeat(32)}.${"0".repeat(8)}.bin`;
+    for (const f of [...stale, otherCheckout]) fs.writeFileSync(path.join(cache, f), "old");
     const run = (setting: string, opt = "on") => spawnSync(process.execPath, [TSK, "check", bad], { encoding: "utf8", env: { ...process.env, TSK_V8_CACHE: setting, TSK_V8_OPT: opt } });
     const first = run(cache);
     assert.strictEqual(first.status, 1);
     assert.match(first.stderr, /bad\.ts\(2,9\): error TS2322:/);
     // One file for typescript.js and one for each compiler module the command loaded (the `tsk`
     // command runs without source maps), all under the same V8 flags.
+    assert.ok(fs.existsSync(path.join(cache, otherCheckout)), "another checkout's code stays");
+    fs.rmSync(path.join(cache, otherCheckout));
     const saved = fs.readdirSync(cache).sort();
-    const form = /^(typescript\.js|src_[a-z0-9_]+\.ts)\.[0-9a-f]{32}\.([0-9a-f]{8})\.bin$/;
+    const form = /^(typescript\.js|src_[a-z0-9_]+\.ts-[0-9a-f]{8})\.[0-9a-f]{32}\.([0-9a-f]{8})\.bin$/;
     for (const f of saved) assert.match(f, form);
     const names = saved.map((f) => f.match(form)![1]);
     assert.deepStrictEqual(names, [...new Set(names)], `one file per script: ${saved.join(", ")}`);
-    assert.ok(names.includes("typescript.js") && names.includes("src_check_expr.ts") && names.includes("src_cli.ts"), saved.join(", "));
+    assert.ok(names.includes("typescript.js") && names.includes(exprName) && names.some((n) => n.startsWith("src_cli.ts-")), saved.join(", "));
     assert.strictEqual(new Set(saved.map((f) => f.match(form)![2])).size, 1, saved.join(", "));
     for (const f of stale) assert.ok(!saved.includes(f), `${f} is gone`);
     const mtime = (f: string) => fs.statSync(path.join(cache, f)).mtimeMs;

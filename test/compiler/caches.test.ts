@@ -1,17 +1,20 @@
 // What the compiler keeps between compiles and between processes must never change an answer:
 // a module edited between two compiles of one process (`npm run watch`) is parsed again, whichever
-// way the edit goes, and `tsk check` from a cold process says the same with V8's code cache
-// missing, present, or turned off (compiler/node/code-cache.js). The shortcuts taken to start
-// faster give what Node's own way gives: a source read as Latin-1 when it is ASCII, a module
-// transpiled without esModuleInterop when it has no default import.
+// way the edit goes, and `tsk check` from a cold process says the same with V8's code cache (of
+// TypeScript and of the compiler's own modules) missing, present, or turned off
+// (compiler/node/code-cache.js). The shortcuts taken to start faster give what Node's own way
+// gives: a source read as Latin-1 when it is ASCII, a module transpiled without esModuleInterop
+// when it has no default import.
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import Module = require("module");
 import { compile } from "../../compiler/src/compile";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { readSource } = require("../../compiler/node/code-cache");
+const { readSource, readWrapped } = require("../../compiler/node/code-cache");
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSK = path.join(ROOT, "compiler/bin/tsk.js");
@@ -56,7 +59,7 @@ describe("compiler: caches", () => {
     assert.deepStrictEqual(r[4], r[0]);
   });
 
-  it("a source file reads as Node's loader reads it: ASCII, UTF-8 (with and without a BOM), bytes that are not UTF-8", () => {
+  it("a source file reads as Node's loader reads it, alone and wrapped: ASCII, UTF-8 (with and without a BOM), bytes that are not UTF-8", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-read-"));
     try {
       const texts = [
@@ -70,6 +73,7 @@ describe("compiler: caches", () => {
         const file = path.join(dir, `${i}.js`);
         fs.writeFileSync(file, bytes);
         assert.strictEqual(readSource(file), fs.readFileSync(file, "utf8"), `text ${i}`);
+        assert.strictEqual(readWrapped(file), Module.wrap(fs.readFileSync(file, "utf8")), `text ${i}, wrapped`);
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -105,25 +109,40 @@ describe("compiler: caches", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-caches-"));
     const bad = path.join(dir, "bad.ts");
     fs.writeFileSync(bad, "export function f(): u32 {\n  const n: u32 = true;\n  return n;\n}\n");
-    // The code of an older TypeScript (another source key): removed when a new file is saved.
-    const stale = path.join(cache, `typescript.js.${"0".repeat(32)}.${"0".repeat(8)}.bin`);
-    fs.writeFileSync(stale, "old");
+    // The code of an older TypeScript and of an older text of a compiler module (another source
+    // key): removed when the new code is saved.
+    const exprName = `src_check_expr.ts-${crypto.createHash("sha256").update(path.join(ROOT, "compiler/src/check/expr.ts")).digest("hex").slice(0, 8)}`;
+    const stale = [`typescript.js.${"0".repeat(32)}.${"0".repeat(8)}.bin`, `${exprName}.${"0".repeat(32)}.${"0".repeat(8)}.bin`];
+    // Another checkout's code of the same module (another path) stays.
+    const otherCheckout = `src_check_expr.ts-${"0".repeat(8)}.${"0".repeat(32)}.${"0".repeat(8)}.bin`;
+    for (const f of [...stale, otherCheckout]) fs.writeFileSync(path.join(cache, f), "old");
     const run = (setting: string, opt = "on") => spawnSync(process.execPath, [TSK, "check", bad], { encoding: "utf8", env: { ...process.env, TSK_V8_CACHE: setting, TSK_V8_OPT: opt } });
     const first = run(cache);
     assert.strictEqual(first.status, 1);
     assert.match(first.stderr, /bad\.ts\(2,9\): error TS2322:/);
-    const saved = fs.readdirSync(cache);
-    assert.strictEqual(saved.length, 1, `one cache file for typescript.js, the stale one gone: ${saved.join(", ")}`);
-    assert.match(saved[0], /^typescript\.js\.[0-9a-f]{32}\.[0-9a-f]{8}\.bin$/);
+    // One file for typescript.js and one for each compiler module the command loaded (the `tsk`
+    // command runs without source maps), all under the same V8 flags.
+    assert.ok(fs.existsSync(path.join(cache, otherCheckout)), "another checkout's code stays");
+    fs.rmSync(path.join(cache, otherCheckout));
+    const saved = fs.readdirSync(cache).sort();
+    const form = /^(typescript\.js|src_[a-z0-9_]+\.ts-[0-9a-f]{8})\.[0-9a-f]{32}\.([0-9a-f]{8})\.bin$/;
+    for (const f of saved) assert.match(f, form);
+    const names = saved.map((f) => f.match(form)![1]);
+    assert.deepStrictEqual(names, [...new Set(names)], `one file per script: ${saved.join(", ")}`);
+    assert.ok(names.includes("typescript.js") && names.includes(exprName) && names.some((n) => n.startsWith("src_cli.ts-")), saved.join(", "));
+    assert.strictEqual(new Set(saved.map((f) => f.match(form)![2])).size, 1, saved.join(", "));
+    for (const f of stale) assert.ok(!saved.includes(f), `${f} is gone`);
     const mtime = (f: string) => fs.statSync(path.join(cache, f)).mtimeMs;
-    const firstSaved = mtime(saved[0]);
+    const firstSaved = saved.map(mtime);
     const second = run(cache);
-    assert.strictEqual(mtime(saved[0]), firstSaved, "a cache V8 accepted is not written again");
+    assert.deepStrictEqual(fs.readdirSync(cache).sort(), saved);
+    assert.deepStrictEqual(saved.map(mtime), firstSaved, "a cache V8 accepted is not written again");
     const off = run("off");
-    // Without the optimizer (V8 flags differ): a second file beside the first, neither evicting the other.
+    // Without the optimizer (V8 flags differ): a second file for each script beside the first,
+    // neither evicting the other.
     const noOpt = run(cache, "off");
     const both = fs.readdirSync(cache).sort();
-    assert.strictEqual(both.length, 2, both.join(", "));
+    assert.strictEqual(both.length, 2 * saved.length, both.join(", "));
     const before = both.map(mtime);
     const noOptAgain = run(cache, "off");
     assert.deepStrictEqual(fs.readdirSync(cache).sort(), both);
@@ -134,6 +153,22 @@ describe("compiler: caches", () => {
       assert.strictEqual(r.stdout, first.stdout);
     }
     for (const d of [cache, dir]) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("with source maps on (tests, scripts), the compiler's modules load through Node's own loader: only typescript.js is cached", function () {
+    this.timeout(60000);
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "tsk-v8cache-"));
+    try {
+      const api = path.join(ROOT, "compiler/node/api.js");
+      const r = spawnSync(process.execPath, ["-e", `const { check } = require(${JSON.stringify(api)}); console.log(check(["kernel/panic.ts"]).diagnostics.length, process.sourceMapsEnabled)`], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TSK_V8_CACHE: cache } });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(r.stdout, "0 true\n");
+      const saved = fs.readdirSync(cache);
+      assert.strictEqual(saved.length, 1, saved.join(", "));
+      assert.match(saved[0], /^typescript\.js\./);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("TSK_V8_OPT other than on or off: tsk says what it takes, exit 1", () => {

@@ -31,7 +31,7 @@ describe("boot: with Node alone (no native tools, no QEMU)", function () {
     env = { ...process.env, PATH: bin };
     for (const k of ["TSK_EMULATOR", "TSK_TOOLCHAIN", "TSK_MEM", "QEMU_MEM", "QEMU_MACHINE", "QEMU_ACCEL"]) delete env[k];
     // v86 on 16 MiB, not the default 128: the claim is what a Node-only machine chooses and builds;
-    // v86 at the default size is v86.test.js's -m 128M boot and ktest-v86's npm run ktest.
+    // v86 at the default size is v86.test.js's -m 128M boot.
     env.TSK_MEM = "16M";
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));

@@ -213,9 +213,10 @@ describe("boot: playground", function () {
       try {
         const pageErrors = [];
         page.on("pageerror", (e) => pageErrors.push(e.message));
-        // Without the editor's script (4 MiB, and its checker starting at once on an idle page):
-        // what is checked here is app.js's start, and the editor is the shared page's test below.
-        await page.route("**/editor.js", (route) => route.abort());
+        // Without the editor's script (4 MiB, and its checker starting at once on an idle page) and
+        // v86's (nothing boots): what is checked here is app.js's start; the editor is the shared
+        // page's test below.
+        await page.route(/\/(editor|libv86)\.js$/, (route) => route.abort());
         await page.goto(`${(await sharedServer()).url}?autoboot=0`);
         await page.waitForFunction(() => document.body.dataset.state, null, { timeout: 60000 });
         assert.strictEqual(await page.evaluate(() => document.body.dataset.state), "idle");

@@ -13,11 +13,10 @@ const path = require("path");
 const SLOW_FIRST = [
   "test/compiler/fuzz.test.ts",
   "test/boot-mem.test.js",
-  "test/playground-editor.test.js",
+  "test/playground.test.js",
   "test/boot.test.js",
   "test/watch.test.js",
   "test/compiler/differential.test.ts",
-  "test/playground.test.js",
   "test/nodeonly.test.js",
   "test/v86.test.js",
   "test/mem/fixtures.test.ts",

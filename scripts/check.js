@@ -8,7 +8,6 @@
 // TSKnnnn: message`, what .vscode/tasks.json's problem matcher reads) and exits 1 on any.
 "use strict";
 const path = require("path");
-const ts = require("typescript");
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = `usage: npm run check [-- [-p <tsconfig.json>] | <file.ts>...]
@@ -17,6 +16,8 @@ const USAGE = `usage: npm run check [-- [-p <tsconfig.json>] | <file.ts>...]
 
 /** The non-declaration files tsconfig.json includes, relative to the repository. */
 function projectSources(configPath = path.join(ROOT, "tsconfig.json"), cwd = process.cwd()) {
+  // TypeScript only here, when a config is read: --help and usage errors answer without loading it.
+  const ts = require("typescript");
   const host = {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (d) => {

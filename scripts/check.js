@@ -16,6 +16,7 @@ const USAGE = `usage: npm run check [-- [-p <tsconfig.json>] | <file.ts>...]
 
 /** The non-declaration files tsconfig.json includes, relative to the repository. */
 function projectSources(configPath = path.join(ROOT, "tsconfig.json"), cwd = process.cwd()) {
+  // TypeScript only here, when a config is read: --help and usage errors answer without loading it.
   const ts = require("typescript");
   const host = {
     ...ts.sys,

@@ -29,9 +29,32 @@ export function runNative(file: string, calls: Call[], target: Target = TARGETS[
   return target.runCalls(file, calls);
 }
 
+/** require() of a generated module (a fresh path: written once, loaded once, by this process) and
+ *  of the generated modules it imports: TypeScript's transpile with compiler/node/register.js's
+ *  options, but neither its inline source map (about half of a transpile of a fuzzer's seed, and
+ *  no generated program is debugged) nor an entry in its disk cache (one per random program, for
+ *  nobody). A module register.js would give esModuleInterop (a default import, import()) is
+ *  loaded by register.js itself. */
+function requireGenerated(file: string): any {
+  const ts = require("typescript") as typeof import("typescript");
+  const exts = require.extensions;
+  const register = exts[".ts"];
+  exts[".ts"] = (module, filename) => {
+    const source = fs.readFileSync(filename, "utf8");
+    if (/^\s*(import\s+[\w$]+\s*(,|from)|export\s*\{[^}]*\bdefault\b)|\bimport\s*\(/m.test(source)) return register(module, filename);
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: false }, fileName: filename }).outputText;
+    (module as unknown as { _compile(js: string, file: string): void })._compile(js, filename);
+  };
+  try {
+    return require(file);
+  } finally {
+    exts[".ts"] = register;
+  }
+}
+
 /** Results of `calls` in Node, through the same module loaded by require(). */
 export function runNode(file: string, calls: Call[]): string[] {
-  const mod = require(file);
+  const mod = requireGenerated(file);
   return calls.map((c) => String(mod[c.fn](...c.args) >>> 0));
 }
 

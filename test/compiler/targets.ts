@@ -108,6 +108,12 @@ function cOf(file: string, hostMain: boolean): string {
   return c;
 }
 
+/** The C of `file` as the C targets build it (host library mode), made once while its modules are
+ *  unchanged; throws tsk's diagnostics. */
+export function hostC(file: string): string {
+  return cOf(file, false);
+}
+
 /** The names a module's C defines at file scope (its functions and globals: the C backend writes
  *  each declaration from the first column, and nothing else there but preprocessor lines). */
 function fileScopeNames(c: string): string[] {

@@ -11,10 +11,10 @@
 // any key but ESC ends SeaBIOS's wait and it boots the new image, which takes over from there.
 // The serial console and the exit code are those of a cold boot (scripts/lib/qemu.js).
 //
-// prealloc (npm run watch): QEMU also touches the guest's RAM as it starts (-mem-prealloc), so the
+// prealloc (npm start, npm run watch): QEMU also touches the guest's RAM as it starts (-mem-prealloc), so the
 // host's zeroing of it (first-touch page faults: ~0.2-0.4 s of a 128 MiB boot on this nested VM,
-// the kernel's self-test touching every page) happens while the watcher waits for an edit, not
-// after it. Up to PREALLOC_MAX_MIB: a waiting QEMU holds that much host memory.
+// the kernel's self-test touching every page) happens while the image builds or the watcher
+// waits for an edit, not after. Up to PREALLOC_MAX_MIB: a waiting QEMU holds that much host memory.
 //
 // Whenever the warm QEMU cannot be the image's boot (the image's size differs from the
 // placeholder's, QEMU died or printed on the serial port before go(): SeaBIOS's wait ran out and it

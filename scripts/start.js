@@ -38,6 +38,7 @@ async function main(argv) {
   }
   let opts;
   let warm = null;
+  let cold = null; // the cold boot's emulator, once spawned
   try {
     opts = optionsFromEnv();
     if (opts.emulator === "qemu") {
@@ -47,8 +48,12 @@ async function main(argv) {
         size = fs.statSync(IMAGE).size;
       } catch {}
       warm = new WarmQemu({ opts, imageBytes: size, seed: IMAGE, prealloc: true });
+      // Ctrl-C reaches the emulator through the terminal's process group, but a SIGTERM to this
+      // process alone does not: a cold boot's QEMU (no --pdeathsig, unlike the warm one) would run
+      // on without its serial console or TSK_TIMEOUT.
       const stop = () => {
         warm.discard();
+        if (cold) cold.kill("SIGKILL");
         process.exit(130);
       };
       process.on("SIGINT", stop);
@@ -66,7 +71,7 @@ async function main(argv) {
   const limit = opts.timeout;
   const name = emulatorName(opts.emulator);
   const { cmd, args } = bootCommand({ image: "build/tsk.img", ...opts });
-  const child = (warm && await warm.go(IMAGE)) || spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = (warm && await warm.go(IMAGE)) || (cold = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
   const r = await awaitBoot(child, { timeout: limit, onSerial: (d) => process.stdout.write(d) });
   if (r.timedOut) {
     console.error(`start: no verdict from the kernel after ${limit} s (${name} stopped; TSK_TIMEOUT sets the limit)`);

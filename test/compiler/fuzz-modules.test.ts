@@ -9,7 +9,7 @@ import * as path from "path";
 import { Rng, mainSource, modules, tuples } from "./gen";
 import { compile } from "../../compiler/src/compile";
 import { Call, runNode } from "./harness";
-import { FUZZ_TARGETS, Ran, Target, hostC, runBatchOnTargets, skipUnavailable } from "./targets";
+import { FUZZ_TARGETS, Ran, Target, hostC, seededOnTargets, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const PROGRAMS = Number(process.env.FUZZ_MODULE_PROGRAMS ?? 8);
@@ -28,28 +28,9 @@ interface Seeded {
   node: string[];
   native: Map<Target, Ran>;
 }
-// Every seed of the run is made at the first test that needs one, then run on each target in one
-// batch (runBatchOnTargets: one gcc for all the seeds' C, which a gcc process per seed cost as much
-// again); a seed whose making failed fails its own tests with that error.
-let seeded: Map<number, Seeded | { error: unknown }> | undefined;
-function seededProgram(seed: number): Seeded {
-  if (!seeded) {
-    const made = new Map<number, Seeded | { error: unknown }>();
-    for (let p = 0; p < PROGRAMS; p++) {
-      try {
-        made.set(BASE_SEED + p, makeProgram(BASE_SEED + p));
-      } catch (error) {
-        made.set(BASE_SEED + p, { error });
-      }
-    }
-    const progs = [...made.values()].filter((x): x is Seeded => !("error" in x));
-    runBatchOnTargets(FUZZ_TARGETS, progs.map((p) => ({ file: p.entry, calls: p.calls }))).forEach((native, k) => (progs[k].native = native));
-    seeded = made;
-  }
-  const p = seeded.get(seed)!;
-  if ("error" in p) throw p.error;
-  return p;
-}
+// Every seed's program made at the first test that needs one and run on every target in one batch
+// (targets.ts's seededOnTargets); a seed whose making failed fails its own tests with that error.
+const seeded = seededOnTargets(FUZZ_TARGETS, Array.from({ length: PROGRAMS }, (_, p) => BASE_SEED + p), makeProgram, (p) => ({ file: p.entry, calls: p.calls }));
 function makeProgram(seed: number): Seeded {
   const r = new Rng(seed);
   const prog = modules(r, FUNCTIONS);
@@ -81,7 +62,7 @@ function makeProgram(seed: number): Seeded {
 /** Programs a target disagreed on stay on disk for the failure message's reader. */
 const disagreed = new Set<string>();
 after(() => {
-  for (const p of seeded?.values() ?? []) if ("dir" in p && !disagreed.has(p.dir)) fs.rmSync(p.dir, { recursive: true, force: true });
+  for (const p of seeded.made()) if (!disagreed.has(p.dir)) fs.rmSync(p.dir, { recursive: true, force: true });
 });
 
 for (const target of FUZZ_TARGETS) {
@@ -93,7 +74,7 @@ for (const target of FUZZ_TARGETS) {
     for (let p = 0; p < PROGRAMS; p++) {
       const seed = BASE_SEED + p;
       it(`seed ${seed}: a program of several modules agrees in both worlds`, () => {
-        const prog = seededProgram(seed);
+        const prog = seeded.get(seed);
         accepted += prog.keep.length;
         total += prog.all.length;
         const ran = prog.native.get(target)!;

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { Rng, Node, expr, show, shrinks, statements, tuples, PARAMS, PRELUDE } from "./gen";
 import { Call, diagnosticsOf, runNode, writeModule } from "./harness";
-import { FUZZ_TARGETS, Ran, Target, runBatchOnTargets, skipUnavailable } from "./targets";
+import { FUZZ_TARGETS, Ran, Target, seededOnTargets, skipUnavailable } from "./targets";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261126);
 // Seeds per run: 12 in the everyday `npm test` (1,440 random functions on every backend, in its
@@ -70,28 +70,9 @@ interface Seeded {
   node: string[];
   native: Map<Target, Ran>;
 }
-// Every seed of the run is made at the first test that needs one, then run on each target in one
-// batch (runBatchOnTargets: one gcc for all the seeds' C, which a gcc process per seed cost as much
-// again); a seed whose making failed fails its own tests with that error.
-let seeded: Map<number, Seeded | { error: unknown }> | undefined;
-function seededProgram(seed: number): Seeded {
-  if (!seeded) {
-    const made = new Map<number, Seeded | { error: unknown }>();
-    for (let p = 0; p < PROGRAMS; p++) {
-      try {
-        made.set(BASE_SEED + p, makeProgram(BASE_SEED + p));
-      } catch (error) {
-        made.set(BASE_SEED + p, { error });
-      }
-    }
-    const progs = [...made.values()].filter((x): x is Seeded => !("error" in x));
-    runBatchOnTargets(FUZZ_TARGETS, progs).forEach((native, k) => (progs[k].native = native));
-    seeded = made;
-  }
-  const p = seeded.get(seed)!;
-  if ("error" in p) throw p.error;
-  return p;
-}
+// Every seed's program made at the first test that needs one and run on every target in one batch
+// (targets.ts's seededOnTargets); a seed whose making failed fails its own tests with that error.
+const seeded = seededOnTargets(FUZZ_TARGETS, Array.from({ length: PROGRAMS }, (_, p) => BASE_SEED + p), makeProgram, (p) => p);
 function makeProgram(seed: number): Seeded {
   const r = new Rng(seed);
   const trees: Node[] = [];
@@ -124,7 +105,7 @@ for (const target of FUZZ_TARGETS) describe(`compiler: differential fuzzing (Nod
   for (let p = 0; p < PROGRAMS; p++) {
     const seed = BASE_SEED + p;
     it(`seed ${seed}: ${FUNCTIONS} random functions agree in both worlds`, () => {
-      const prog = seededProgram(seed);
+      const prog = seeded.get(seed);
       total += FUNCTIONS;
       kept += prog.kept.length;
       const ran = prog.native.get(target)!;

@@ -299,6 +299,40 @@ export function runBatchOnTargets(targets: Target[], items: Batch): Map<Target, 
   return ran;
 }
 
+/** Programs made from seeds and run on `targets` together (the fuzzers'): every seed's program is
+ *  made (make) at the first get(), then all of them run on each target in one batch
+ *  (runBatchOnTargets: one gcc for all their C, which a gcc process per seed cost as much again),
+ *  each target's results in the program's `native`; a seed whose making failed throws that error
+ *  at its get(). made(): the programs made. */
+export function seededOnTargets<P extends { native: Map<Target, Ran> }>(
+  targets: Target[], seeds: number[], make: (seed: number) => P, item: (p: P) => Batch[number],
+): { get(seed: number): P; made(): P[] } {
+  type Made = P | { error: unknown };
+  const ok = (x: Made): x is P => !("error" in x);
+  let made: Map<number, Made> | undefined;
+  return {
+    get(seed) {
+      if (!made) {
+        const all = new Map<number, Made>();
+        for (const s of seeds) {
+          try {
+            all.set(s, make(s));
+          } catch (error) {
+            all.set(s, { error });
+          }
+        }
+        const progs = [...all.values()].filter(ok);
+        runBatchOnTargets(targets, progs.map(item)).forEach((native, k) => (progs[k].native = native));
+        made = all;
+      }
+      const p = made.get(seed)!;
+      if (!ok(p)) throw p.error;
+      return p;
+    },
+    made: () => [...(made?.values() ?? [])].filter(ok),
+  };
+}
+
 /** A function giving runMain of each of `files()` on `target`: for a target that can (runMains), all
  *  of them in one batch made at the first call; each file's output, or its own error, at its call. */
 export function mainsOn(target: Target, files: () => string[]): (file: string) => string {

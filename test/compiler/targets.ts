@@ -115,10 +115,12 @@ export function hostC(file: string): string {
 }
 
 /** The names a module's C defines at file scope (its functions and globals: the C backend writes
- *  each declaration from the first column, and nothing else there but preprocessor lines). */
+ *  each declaration from the first column, and nothing else there but preprocessor lines). A
+ *  function that never returns carries `__attribute__((noreturn))` before its type: its name is
+ *  the one after the type, not `__attribute__` (whose #define would fail the whole batch's gcc). */
 function fileScopeNames(c: string): string[] {
   const names = new Set<string>();
-  for (const m of c.matchAll(/^(?:static\s+)?(?:const\s+)?[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[[(=;]/gm)) names.add(m[1]);
+  for (const m of c.matchAll(/^(?:static\s+)?(?:__attribute__\(\([^()]*\)\)\s*)?(?:const\s+)?[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*[[(=;]/gm)) names.add(m[1]);
   return [...names];
 }
 

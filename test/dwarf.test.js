@@ -3,7 +3,9 @@
 // inline chains: test/lib/binutils-lines.js), and the reader must list objdump's rows and give
 // addr2line's answer for every one of them. Writing: the JS-built kernel's ELF (scripts/lib/jsdwarf.js)
 // must read back, in readelf, addr2line and our own reader, as the i386 backend's line map says:
-// every row's address, .ts file and line, function and inline chain. Bad input: a clear error.
+// every row's address, .ts file and line, function and inline chain. Skipping an attribute (forms.js
+// skip(), for what the reader does not keep) ends where reading it does, for every form. Bad input:
+// a clear error.
 "use strict";
 const assert = require("assert");
 const fs = require("fs");
@@ -194,6 +196,43 @@ describe("toolchain/dwarf (DWARF in JavaScript)", function () {
 
     it("a map without its end row is an error", function () {
       assert.throws(() => backendUnit(map.slice(0, -1), 0x1000, "a.ts", () => false), /the i386 line map has no end row/);
+    });
+  });
+
+  describe("toolchain/dwarf/forms.js: skip() (the line table steps over the attributes it does not keep)", function () {
+    const { read, skip, DW_FORM } = require("../toolchain/dwarf/forms");
+    const { Reader } = require("../toolchain/dwarf/bytes");
+    const ctx = { addressSize: 4, offsetSize: 4, version: 4, unitOffset: 0, strs: { str: Buffer.from("a\0bc\0"), line_str: Buffer.from("x\0") }, implicit: 7 };
+    // A value of each form as it sits in .debug_info, then a byte of another value.
+    const u32 = (v) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+    const values = {
+      addr: u32(0x1000), block2: [3, 0, 1, 2, 3], block4: [...u32(2), 9, 9], data2: [1, 2], data4: u32(5), data8: [...u32(1), ...u32(0)],
+      string: [0x61, 0x62, 0], block: [0x82, 0x00, 5, 6], block1: [2, 7, 8], data1: [9], flag: [1], sdata: [0xff, 0x7f], strp: u32(2),
+      udata: [0x80, 0x80, 0x01], ref_addr: u32(0x20), ref1: [4], ref2: [4, 0], ref4: u32(4), ref8: [...u32(4), ...u32(0)], ref_udata: [0x84, 0x01],
+      indirect: [DW_FORM.block1, 2, 7, 8], sec_offset: u32(0x30), exprloc: [3, 0x91, 0x7c, 0x06], flag_present: [], data16: Array(16).fill(1),
+      line_strp: u32(0), ref_sig8: Array(8).fill(2), implicit_const: [],
+    };
+
+    it("ends where read() ends, for every form read() takes", function () {
+      assert.deepStrictEqual(Object.keys(values).sort(), Object.keys(DW_FORM).sort(), "a value for every form");
+      for (const [name, bytes] of Object.entries(values)) {
+        const buf = Buffer.from([0xee, ...bytes, 0xee]);
+        const a = new Reader(buf, ".debug_info", 1);
+        const b = new Reader(buf, ".debug_info", 1);
+        read(a, DW_FORM[name], ctx);
+        skip(b, DW_FORM[name], ctx);
+        assert.strictEqual(b.pos, a.pos, name);
+        assert.strictEqual(a.pos, buf.length - 1, `${name}: read() takes the whole value`);
+      }
+    });
+
+    it("a value running past the section, or a form it does not know, is read()'s error", function () {
+      for (const [name, bytes] of [["string", [0x61, 0x62]], ["block1", [5, 1]], ["exprloc", [4, 1]], ["block4", u32(9)], ["strp", [1, 2]]]) {
+        const at = () => new Reader(Buffer.from(bytes), ".debug_info", 0);
+        assert.throws(() => skip(at(), DW_FORM[name], ctx), (e) => e instanceof DwarfError && /^\.debug_info: /.test(e.message), name);
+        assert.throws(() => read(at(), DW_FORM[name], ctx), (e) => e instanceof DwarfError && /^\.debug_info: /.test(e.message), name);
+      }
+      assert.throws(() => skip(new Reader(Buffer.from([1]), ".debug_info", 0), 0x25, ctx), (e) => e instanceof DwarfError && /attribute form 0x25 at offset 0x0 is not supported/.test(e.message));
     });
   });
 

@@ -19,6 +19,8 @@ const { WarmQemu } = require("./lib/warm-qemu");
 const { MIN_IMAGE_BYTES } = require("./lib/jskernel");
 
 const IMAGE = path.join(ROOT, "build/tsk.img");
+/** 128 + SIGPIPE (13): the status a shell gives a writer whose reader went away. */
+const EXIT_SIGPIPE = 141;
 
 const USAGE = `usage: npm start
 Builds build/tsk.img if anything changed and boots it, the serial console on this terminal.
@@ -72,6 +74,13 @@ async function main(argv) {
   const name = emulatorName(opts.emulator);
   const { cmd, args } = bootCommand({ image: "build/tsk.img", ...opts });
   const child = (warm && await warm.go(IMAGE)) || (cold = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
+  // `npm start | head`: once the reader is gone, the boot is stopped and start ends quietly, with
+  // the status of a program killed by SIGPIPE (Node ignores the signal and reports EPIPE instead).
+  process.stdout.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+    child.kill("SIGKILL");
+    process.exit(EXIT_SIGPIPE);
+  });
   const r = await awaitBoot(child, { timeout: limit, onSerial: (d) => process.stdout.write(d) });
   if (r.timedOut) {
     console.error(`start: no verdict from the kernel after ${limit} s (${name} stopped; TSK_TIMEOUT sets the limit)`);

@@ -62,7 +62,7 @@ static inline void tsk_fill32(uint32_t a, uint32_t v, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) p[i] = v;
 }
 static inline uint8_t tsk_inb(uint16_t p) {
-  if (p == 0x3fd) return 0x20; /* COM1 LSR: transmitter empty */
+  if (p == 0x3fd) return 0x60; /* COM1 LSR: holding and shift registers empty (putc, serialDrain) */
   if (p >= 0x3f8 && p <= 0x3ff) return 0;
   tsk_no_machine("reading this I/O port");
 }

@@ -3,6 +3,8 @@ import { inb, outb } from "./cpu";
 
 const COM1: u16 = 0x3f8;
 const LSR_TX_EMPTY: u8 = 0x20;
+/** LSR bit 6: the holding register and the shift register are both empty (the last byte is out). */
+const LSR_TX_IDLE: u8 = 0x40;
 
 /** Program COM1 for 115200 baud, 8N1, FIFOs on, interrupts off. */
 export function serialInit(): void {
@@ -19,6 +21,13 @@ export function serialInit(): void {
 export function putc(c: u8): void {
   while ((inb(COM1 + 5) & LSR_TX_EMPTY) === 0) {}
   outb(COM1, c);
+}
+
+/** Wait until every byte sent has left the UART. A byte QEMU could not pass on at once (its side of
+ *  the serial pipe full) waits in the shift register; leaving the machine then (exitQemu) would cut
+ *  the log's last line short. */
+export function serialDrain(): void {
+  while ((inb(COM1 + 5) & LSR_TX_IDLE) === 0) {}
 }
 
 /** Send an ASCII string literal. */

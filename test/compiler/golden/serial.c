@@ -6,96 +6,106 @@
 static const uint16_t serial_COM1 = 0x3f8u;
 #line 5 "kernel/arch/serial.ts"
 static const uint8_t serial_LSR_TX_EMPTY = 0x20u;
+#line 7 "kernel/arch/serial.ts"
+static const uint8_t serial_LSR_TX_IDLE = 0x40u;
 
 void serialInit(void);
 void putc(uint8_t c);
+void serialDrain(void);
 void print(tsk_str s);
 void println(tsk_str s);
 void printHex(uint32_t v, uint32_t digits);
 void printHex32(uint32_t v);
 void printDec(uint32_t v);
 
-#line 8 "kernel/arch/serial.ts"
-void serialInit(void) {
-#line 9 "kernel/arch/serial.ts"
-  tsk_outb((uint16_t)1017u, (uint8_t)0x0u);
 #line 10 "kernel/arch/serial.ts"
-  tsk_outb((uint16_t)1019u, (uint8_t)0x80u);
+void serialInit(void) {
 #line 11 "kernel/arch/serial.ts"
-  tsk_outb((uint16_t)1016u, (uint8_t)0x1u);
-#line 12 "kernel/arch/serial.ts"
   tsk_outb((uint16_t)1017u, (uint8_t)0x0u);
+#line 12 "kernel/arch/serial.ts"
+  tsk_outb((uint16_t)1019u, (uint8_t)0x80u);
 #line 13 "kernel/arch/serial.ts"
-  tsk_outb((uint16_t)1019u, (uint8_t)0x3u);
+  tsk_outb((uint16_t)1016u, (uint8_t)0x1u);
 #line 14 "kernel/arch/serial.ts"
-  tsk_outb((uint16_t)1018u, (uint8_t)0xc7u);
+  tsk_outb((uint16_t)1017u, (uint8_t)0x0u);
 #line 15 "kernel/arch/serial.ts"
+  tsk_outb((uint16_t)1019u, (uint8_t)0x3u);
+#line 16 "kernel/arch/serial.ts"
+  tsk_outb((uint16_t)1018u, (uint8_t)0xc7u);
+#line 17 "kernel/arch/serial.ts"
   tsk_outb((uint16_t)1020u, (uint8_t)0x3u);
 }
 
-#line 19 "kernel/arch/serial.ts"
+#line 21 "kernel/arch/serial.ts"
 void putc(uint8_t c) {
-#line 20 "kernel/arch/serial.ts"
+#line 22 "kernel/arch/serial.ts"
   while ((uint32_t)(int32_t)((uint32_t)tsk_inb((uint16_t)1021u) & 32u) == 0u) {
   }
-#line 21 "kernel/arch/serial.ts"
+#line 23 "kernel/arch/serial.ts"
   tsk_outb((uint16_t)1016u, c);
 }
 
-#line 25 "kernel/arch/serial.ts"
+#line 29 "kernel/arch/serial.ts"
+void serialDrain(void) {
+#line 30 "kernel/arch/serial.ts"
+  while ((uint32_t)(int32_t)((uint32_t)tsk_inb((uint16_t)1021u) & 64u) == 0u) {
+  }
+}
+
+#line 34 "kernel/arch/serial.ts"
 void print(tsk_str s) {
-#line 26 "kernel/arch/serial.ts"
+#line 35 "kernel/arch/serial.ts"
   for (uint32_t i = 0u; i < s.len; i = i + 1u) {
-#line 27 "kernel/arch/serial.ts"
+#line 36 "kernel/arch/serial.ts"
     putc((uint8_t)tsk_char_at(s, (int64_t)i));
   }
 }
 
-#line 32 "kernel/arch/serial.ts"
+#line 41 "kernel/arch/serial.ts"
 void println(tsk_str s) {
-#line 33 "kernel/arch/serial.ts"
+#line 42 "kernel/arch/serial.ts"
   print(s);
-#line 34 "kernel/arch/serial.ts"
+#line 43 "kernel/arch/serial.ts"
   putc((uint8_t)10u);
 }
 
-#line 38 "kernel/arch/serial.ts"
+#line 47 "kernel/arch/serial.ts"
 void printHex(uint32_t v, uint32_t digits) {
-#line 39 "kernel/arch/serial.ts"
+#line 48 "kernel/arch/serial.ts"
   uint32_t shift = digits * 4u;
-#line 40 "kernel/arch/serial.ts"
+#line 49 "kernel/arch/serial.ts"
   while (shift > 0u) {
-#line 41 "kernel/arch/serial.ts"
+#line 50 "kernel/arch/serial.ts"
     shift = shift - 4u;
-#line 42 "kernel/arch/serial.ts"
+#line 51 "kernel/arch/serial.ts"
     const uint32_t nibble = (uint32_t)(int32_t)((v >> (shift & 31u)) & 0xfu);
-#line 43 "kernel/arch/serial.ts"
+#line 52 "kernel/arch/serial.ts"
     putc((uint8_t)(nibble < 10u ? nibble + 48u : nibble + 87u));
   }
 }
 
-#line 48 "kernel/arch/serial.ts"
+#line 57 "kernel/arch/serial.ts"
 void printHex32(uint32_t v) {
-#line 49 "kernel/arch/serial.ts"
+#line 58 "kernel/arch/serial.ts"
   print(TSK_STR("0x"));
-#line 50 "kernel/arch/serial.ts"
+#line 59 "kernel/arch/serial.ts"
   printHex(v, 8u);
 }
 
-#line 54 "kernel/arch/serial.ts"
+#line 63 "kernel/arch/serial.ts"
 void printDec(uint32_t v) {
-#line 55 "kernel/arch/serial.ts"
+#line 64 "kernel/arch/serial.ts"
   uint32_t divisor = 0x3b9aca00u;
-#line 56 "kernel/arch/serial.ts"
+#line 65 "kernel/arch/serial.ts"
   while ((divisor > 1u) && (divisor > v)) {
-#line 57 "kernel/arch/serial.ts"
+#line 66 "kernel/arch/serial.ts"
     divisor = tsk_div_u32(divisor, 10u);
   }
-#line 59 "kernel/arch/serial.ts"
+#line 68 "kernel/arch/serial.ts"
   while (divisor > 0u) {
-#line 60 "kernel/arch/serial.ts"
+#line 69 "kernel/arch/serial.ts"
     putc((uint8_t)(tsk_div_u32(v, divisor) % 10u + 48u));
-#line 61 "kernel/arch/serial.ts"
+#line 70 "kernel/arch/serial.ts"
     divisor = tsk_div_u32(divisor, 10u);
   }
 }

@@ -10,10 +10,9 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { spawn } = require("child_process");
 const { buildIfNeeded, BuildError, checkTools, ROOT } = require("./lib/build");
 const { QEMU } = require("./lib/qemu");
-const { optionsFromEnv, bootCommand, awaitBoot, describeExit, emulatorName } = require("./lib/emulator");
+const { optionsFromEnv, bootCommand, spawnEmulator, awaitBoot, describeExit, emulatorName } = require("./lib/emulator");
 const { WarmQemu } = require("./lib/warm-qemu");
 // The image's size when there is none yet to go by: the smallest image the build makes.
 const { MIN_IMAGE_BYTES } = require("./lib/jskernel");
@@ -40,7 +39,6 @@ async function main(argv) {
   }
   let opts;
   let warm = null;
-  let cold = null; // the cold boot's emulator, once spawned
   try {
     opts = optionsFromEnv();
     if (opts.emulator === "qemu") {
@@ -50,12 +48,9 @@ async function main(argv) {
         size = fs.statSync(IMAGE).size;
       } catch {}
       warm = new WarmQemu({ opts, imageBytes: size, seed: IMAGE, prealloc: true });
-      // Ctrl-C reaches the emulator through the terminal's process group, but a SIGTERM to this
-      // process alone does not: a cold boot's QEMU (no --pdeathsig, unlike the warm one) would run
-      // on without its serial console or TSK_TIMEOUT.
+      // A boot's emulator dies with this process (spawnEmulator); the warm one's files go too.
       const stop = () => {
         warm.discard();
-        if (cold) cold.kill("SIGKILL");
         process.exit(130);
       };
       process.on("SIGINT", stop);
@@ -73,7 +68,7 @@ async function main(argv) {
   const limit = opts.timeout;
   const name = emulatorName(opts.emulator);
   const { cmd, args } = bootCommand({ image: "build/tsk.img", ...opts });
-  const child = (warm && await warm.go(IMAGE)) || (cold = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] }));
+  const child = (warm && await warm.go(IMAGE)) || spawnEmulator(cmd, args, { cwd: ROOT });
   // `npm start | head`: once the reader is gone, the boot is stopped and start ends quietly, with
   // the status of a program killed by SIGPIPE (Node ignores the signal and reports EPIPE instead).
   process.stdout.on("error", (e) => {

@@ -19,10 +19,9 @@
 require("./lib/help").helpFromHeader(__filename);
 const fs = require("fs");
 const path = require("path");
-const { spawn } = require("child_process");
 const { build, BuildError, checkTools, ROOT } = require("./lib/build");
 const { QEMU } = require("./lib/qemu");
-const { optionsFromEnv, bootCommand, awaitBoot, describeExit } = require("./lib/emulator");
+const { optionsFromEnv, bootCommand, spawnEmulator, awaitBoot, describeExit } = require("./lib/emulator");
 const { WarmQemu } = require("./lib/warm-qemu");
 
 const WATCHED = ["boot", "kernel", "linker", "compiler"];
@@ -37,7 +36,7 @@ const TIMES = Boolean(process.env.TSK_WATCH_TIMES);
  *  marks: gets `boot: ok` with its time. Resolves the round's verdict line. */
 async function boot(opts, changedAt, warm, marks = []) {
   const { cmd, args } = bootCommand({ image: IMAGE, ...opts });
-  const child = warm || spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = warm || spawnEmulator(cmd, args, { cwd: ROOT });
   let serial = "";
   let okAt = null;
   const r = await awaitBoot(child, {

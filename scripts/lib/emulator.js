@@ -7,6 +7,8 @@
 // TSK_MEM (QEMU_MEM is an alias), TSK_TIMEOUT (seconds; QEMU_TIMEOUT is an alias), and the
 // QEMU-only QEMU_MACHINE and QEMU_ACCEL (refused with v86, which emulates one PC, without KVM).
 "use strict";
+const path = require("path");
+const { spawn } = require("child_process");
 const qemu = require("./qemu");
 const v86 = require("./v86");
 const { which } = require("./build");
@@ -78,6 +80,21 @@ function bootCommand({ emulator = "qemu", image, machine = "pc", mem = "128M", a
 }
 
 /**
+ * Starts an emulator (`cmd`, `args` from bootCommand) with COM1 on its stdout pipe and its stderr on
+ * ours. Where util-linux's setpriv is installed (Debian's essential set), the kernel kills the
+ * emulator with this process (--pdeathsig): a boot must not run on without whoever reads its serial
+ * console and keeps its time limit, even when that process is killed outright (SIGTERM's exit,
+ * SIGKILL: no handler runs); Ctrl-C reaches it anyway, through the terminal's process group. A
+ * `cmd` that is not there is spawned as it is, so its error is spawn's own ("cannot run ...").
+ */
+function spawnEmulator(cmd, args, { cwd } = {}) {
+  const options = { cwd, stdio: ["ignore", "pipe", "inherit"] };
+  const setpriv = which("setpriv");
+  if (setpriv && (path.isAbsolute(cmd) || which(cmd))) return spawn(setpriv, ["--pdeathsig", "KILL", "--", cmd, ...args], options);
+  return spawn(cmd, args, options);
+}
+
+/**
  * Waits for a booting emulator `child` (stdout: COM1, paused or not) to end: every chunk of its
  * serial output to onSerial(chunk) as it comes, SIGKILL after `timeout` seconds (0 = no limit).
  * Resolves {exitCode, signal, timedOut, error} (error: it could not be started), for describeExit.
@@ -120,4 +137,4 @@ function describeExit({ exitCode, signal, timedOut, timeout }, emulator = "qemu"
   }
 }
 
-module.exports = { optionsFromEnv, bootCommand, awaitBoot, describeExit, emulatorName, EMULATORS, EXIT_SUCCESS: qemu.EXIT_SUCCESS, EXIT_FAILURE: qemu.EXIT_FAILURE };
+module.exports = { optionsFromEnv, bootCommand, spawnEmulator, awaitBoot, describeExit, emulatorName, EMULATORS, EXIT_SUCCESS: qemu.EXIT_SUCCESS, EXIT_FAILURE: qemu.EXIT_FAILURE };

@@ -28,9 +28,7 @@ const fs = require("fs");
 const net = require("net");
 const os = require("os");
 const path = require("path");
-const { spawn } = require("child_process");
-const { bootCommand } = require("./emulator");
-const { which } = require("./build");
+const { bootCommand, spawnEmulator } = require("./emulator");
 const { memMiB } = require("./qemu");
 const { deadOwner } = require("./steps");
 
@@ -97,14 +95,9 @@ class WarmQemu {
         "-chardev", `file,id=seabios,path=${this.debug}`, "-device", "isa-debugcon,iobase=0x402,chardev=seabios",
         "-monitor", `unix:${this.monitor},server=on,wait=off`],
     });
-    // A warm QEMU waits (paused, or at the boot menu) for a process that may be killed outright
-    // (SIGKILL: no handler runs): setpriv makes the kernel kill it with its parent, where
-    // util-linux is installed (Debian's essential set); without it, Ctrl-C's SIGINT still reaches
-    // QEMU through the terminal's process group.
-    const setpriv = which("setpriv");
-    this.child = setpriv
-      ? spawn(setpriv, ["--pdeathsig", "KILL", "--", cmd, ...args], { stdio: ["ignore", "pipe", "inherit"] })
-      : spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+    // A warm QEMU waits (paused, or at the boot menu) for a process that may be killed outright:
+    // spawnEmulator has the kernel kill it with its parent.
+    this.child = spawnEmulator(cmd, args);
     this.exited = false;
     this.early = false; // serial output before go(): not the new image's boot
     this.gone = false;

@@ -1,6 +1,8 @@
 // How tsk boots in QEMU: the one command line (shared by `npm start` and the test harness), the
 // environment knobs (QEMU_MACHINE, QEMU_MEM, QEMU_ACCEL) and what QEMU's exit code means.
 "use strict";
+// The size syntax both emulators take (its own file: the playground's page reads it too).
+const { memMiB } = require("./v86-mem");
 
 /** isa-debug-exit exits QEMU with (value << 1) | 1: the kernel writes 0x10 or 0x11. */
 const EXIT_SUCCESS = 33;
@@ -33,19 +35,13 @@ function optionsFromEnv(env = process.env) {
   if (!MACHINES.includes(machine)) {
     throw new Error(`QEMU_MACHINE=${machine} is not supported: use ${MACHINES.join(" or ")}`);
   }
-  if (!/^[1-9][0-9]*[MG]?$/.test(mem)) {
+  if (Number.isNaN(memMiB(mem))) {
     throw new Error(`QEMU_MEM=${mem} is not a memory size: use e.g. 128M or 1G (a plain number means MiB)`);
   }
   if (!ACCELS.includes(accel)) {
     throw new Error(`QEMU_ACCEL=${accel} is not supported: use tcg (default) or kvm`);
   }
   return { machine, mem, accel };
-}
-
-/** MiB in a size written as QEMU takes it ("128M", "2G", a plain number of MiB), or NaN. */
-function memMiB(mem) {
-  const m = /^([1-9][0-9]*)([MG]?)$/.exec(String(mem));
-  return m ? Number(m[1]) * (m[2] === "G" ? 1024 : 1) : NaN;
 }
 
 /** "success", "failure" (the kernel reported failure) or "crash" (QEMU ended without a report). */
@@ -67,4 +63,4 @@ function describeExit({ exitCode, signal, timedOut, timeout }) {
   }
 }
 
-module.exports = { qemuArgs, optionsFromEnv, memMiB, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE, QEMU: "qemu-system-i386" };
+module.exports = { qemuArgs, optionsFromEnv, verdict, describeExit, EXIT_SUCCESS, EXIT_FAILURE, QEMU: "qemu-system-i386" };

@@ -10,14 +10,20 @@
 const MIN_MIB = 1;
 const MAX_MIB = 4095;
 
+/** MiB in a size written as QEMU takes it ("128M", "2G", or a plain number of MiB), or NaN when it
+ *  is not a size. */
+function memMiB(mem) {
+  const m = /^([1-9][0-9]*)([MG]?)$/.exec(String(mem));
+  return m ? Number(m[1]) * (m[2] === "G" ? 1024 : 1) : NaN;
+}
+
 /**
- * Bytes of RAM for a size written as QEMU takes it ("128M", "2G", or a plain number of MiB);
- * throws an Error saying why when v86 cannot boot that size.
+ * Bytes of RAM for a size written as QEMU takes it (memMiB); throws an Error saying why when v86
+ * cannot boot that size.
  */
 function v86MemBytes(mem) {
-  const m = /^([1-9][0-9]*)([MG]?)$/.exec(String(mem));
-  if (!m) throw new Error(`${mem} is not a memory size: use e.g. 128M or 1G (a plain number means MiB)`);
-  const mib = Number(m[1]) * (m[2] === "G" ? 1024 : 1);
+  const mib = memMiB(mem);
+  if (Number.isNaN(mib)) throw new Error(`${mem} is not a memory size: use e.g. 128M or 1G (a plain number means MiB)`);
   if (mib < MIN_MIB || mib > MAX_MIB) {
     throw new Error(`v86 cannot boot ${mem} of RAM: it runs ${MIN_MIB} MiB to ${MAX_MIB} MiB ` +
       "(at 4 GiB and above v86's own wasm memory overflows). " +
@@ -26,4 +32,4 @@ function v86MemBytes(mem) {
   return mib * 1024 * 1024;
 }
 
-module.exports = { v86MemBytes, MIN_MIB, MAX_MIB };
+module.exports = { v86MemBytes, memMiB, MIN_MIB, MAX_MIB };

@@ -29,7 +29,7 @@ const net = require("net");
 const os = require("os");
 const path = require("path");
 const { bootCommand, spawnEmulator } = require("./emulator");
-const { memMiB } = require("./qemu");
+const { memMiB } = require("./v86-mem");
 const { deadOwner } = require("./steps");
 
 /** What SeaBIOS prints when it starts waiting for the boot menu key (src/bootmenu.c). */

@@ -95,16 +95,11 @@ function resolve(lookup, addrs, root) {
  * Rows for the code of an assembly source, whose object carries no DWARF: from nasm's listing
  * (`-l`), each instruction of the file itself (not of its includes; a macro's expansion counts as
  * the line invoking it) as {start, chain: [{file, line, func}]}, func being the label before it.
- * Where each section of the object landed comes from its labels: the same name in the linked ELF.
- * Without this a stack walk ends in `?` at the entry stub's `call kmain` (and the fault stubs).
+ * Where each section of the object landed comes from its labels: the same name in the linked ELF
+ * (elfAddrs: linkedAddresses). Without this a stack walk ends in `?` at the entry stub's `call kmain` (and the fault stubs).
  */
-function asmRows(elf, { source, object, listing }) {
+function asmRows(elfAddrs, { source, object, listing }) {
   const sections = new Map(); // section -> {base, labels: [{value, name}]}
-  const elfAddrs = new Map();
-  for (const sym of readElf(fs.readFileSync(elf), elf).symbols) {
-    if (!sym.shndx || !sym.name || sym.type === "SECTION" || sym.type === "FILE") continue;
-    elfAddrs.set(sym.name, elfAddrs.has(sym.name) ? null : sym.value); // null: ambiguous
-  }
   const obj = readElf(fs.readFileSync(object), object);
   for (const sym of obj.symbols) {
     // Labels (and functions) of the object's code sections, local or global.
@@ -113,6 +108,17 @@ function asmRows(elf, { source, object, listing }) {
     addSectionLabel(sections, elfAddrs, owner.name, sym.value, sym.name);
   }
   return listingRows(listing, sections, source);
+}
+
+/** The linked ELF's symbol addresses by name (an ELF from readElf), null for a name it defines more
+ *  than once (ambiguous): what asmRows places each assembly object's labels by. */
+function linkedAddresses(linked) {
+  const elfAddrs = new Map();
+  for (const sym of linked.symbols) {
+    if (!sym.shndx || !sym.name || sym.type === "SECTION" || sym.type === "FILE") continue;
+    elfAddrs.set(sym.name, elfAddrs.has(sym.name) ? null : sym.value);
+  }
+  return elfAddrs;
 }
 
 /** Records label `name` at `value` in `section` of an object (sections: asmRows's map), and the
@@ -170,7 +176,8 @@ function lineTable(elf, { root = process.cwd(), asm = [] } = {}) {
     throw e;
   }
   const addrs = lookup.rowAddresses();
-  return composeTable(addrs, resolve(lookup, addrs, root), asm.map((a) => asmRows(elf, a)));
+  const elfAddrs = linkedAddresses(lookup.elf); // the ELF as the lookup read it, not read again per object
+  return composeTable(addrs, resolve(lookup, addrs, root), asm.map((a) => asmRows(elfAddrs, a)));
 }
 
 /** The blob from the .ts rows (each row address with its chain) and each assembly object's rows

@@ -76,22 +76,12 @@ function main(argv, { cwd = process.cwd(), log = console.log, error = console.er
 }
 
 if (require.main === module) {
-  let code;
-  try {
-    // As bin/tsk.js does: the compiler's loader before TypeScript, so TypeScript loads from V8's code
-    // cache (compiler/node/code-cache.js) instead of being compiled again; no source maps, since
-    // this command prints messages, never a stack trace (the compiler's modules then load from the
-    // code cache too); and an exit once the output is out, without tearing the heap down first.
-    require("../compiler/node/v8-flags").optimizeOnlyWithSpareCore();
-    require("../compiler/node/register");
-    process.setSourceMapsEnabled(false);
-    code = main(process.argv.slice(2));
-  } catch (e) {
+  // As bin/tsk.js runs (compiler/node/command.js): TypeScript from V8's code cache, no source maps,
+  // an exit once the output is out.
+  require("../compiler/node/command").runCommand(() => main(process.argv.slice(2)), (e) => {
     console.error(`check: ${e.message}`);
-    code = 2;
-  }
-  process.exitCode = code;
-  if (!process.stdout.writableLength && !process.stderr.writableLength) process.exit(code);
+    return 2;
+  });
 }
 
 module.exports = { main, projectSources };

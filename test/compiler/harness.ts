@@ -30,19 +30,16 @@ export function runNative(file: string, calls: Call[], target: Target = TARGETS[
 }
 
 /** require() of a generated module (a fresh path: written once, loaded once, by this process) and
- *  of the generated modules it imports: TypeScript's transpile with compiler/node/register.js's
- *  options, but neither its inline source map (about half of a transpile of a fuzzer's seed, and
- *  no generated program is debugged) nor an entry in its disk cache (one per random program, for
- *  nobody). A module register.js would give esModuleInterop (a default import, import()) is
- *  loaded by register.js itself. */
+ *  of the generated modules it imports: transpiled as compiler/node/register.js transpiles, but
+ *  neither with its inline source map (about half of a transpile of a fuzzer's seed, and no
+ *  generated program is debugged) nor with an entry in its disk cache (one per random program, for
+ *  nobody). */
 function requireGenerated(file: string): any {
-  const ts = require("typescript") as typeof import("typescript");
+  const { transpileUncached } = require("../../compiler/node/register") as { transpileUncached(source: string, filename: string, o: { sourceMap: boolean }): string };
   const exts = require.extensions;
   const register = exts[".ts"];
   exts[".ts"] = (module, filename) => {
-    const source = fs.readFileSync(filename, "utf8");
-    if (/^\s*(import\s+[\w$]+\s*(,|from)|export\s*\{[^}]*\bdefault\b)|\bimport\s*\(/m.test(source)) return register(module, filename);
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: false }, fileName: filename }).outputText;
+    const js = transpileUncached(fs.readFileSync(filename, "utf8"), filename, { sourceMap: false });
     (module as unknown as { _compile(js: string, file: string): void })._compile(js, filename);
   };
   try {

@@ -332,10 +332,10 @@ function printTable(r) {
   console.log(`boot phases, median of ${ph.runs} boots (-m ${ph.mem}), host time as each line arrived:`);
   for (const p of ph.phases) console.log(`  ${p.phase.padEnd(9)} ${pad(p.ms.toFixed(1), 7)} ms  ${p.what}`);
   console.log(`  total     ${pad(ph.totalMs.toFixed(1), 7)} ms`);
-  const hz = firstTouchCost(ph);
-  if (hz) {
-    console.log(`  the same boots with the guest's RAM touched by QEMU before SeaBIOS (-mem-prealloc): selftest ${hz.touchedSelftestMs} ms, loader ${hz.touchedLoaderMs} ms:`);
-    console.log(`    the self-test is the guest's own pass over every page; the host's first-touch faults cost ${hz.hostMs} ms of it in back-to-back boots`);
+  const ft = firstTouchCost(ph);
+  if (ft) {
+    console.log(`  the same boots with the guest's RAM touched by QEMU before SeaBIOS (-mem-prealloc): selftest ${ft.touchedSelftestMs} ms, loader ${ft.touchedLoaderMs} ms:`);
+    console.log(`    the self-test is the guest's own pass over every page; the host's first-touch faults cost ${ft.hostMs} ms of it in back-to-back boots`);
   }
   console.log("");
   const l = r.loop;

@@ -5,8 +5,8 @@
 // (tcg|kvm: kvm only when asked; it is nested and slow here). Exits 0 when the kernel reports
 // success, 1 otherwise with the reason.
 // With QEMU, QEMU starts first and runs SeaBIOS while the image builds, then boots the built image
-// (scripts/lib/warm-qemu.js): after an edit, QEMU's start, the BIOS and the host's zeroing of the
-// guest's RAM (prealloc) cost no time of their own.
+// (scripts/lib/warm-qemu.js): after an edit, QEMU's start, the BIOS and the host's page faults on
+// the guest's RAM (prealloc) cost no time of their own.
 "use strict";
 const fs = require("fs");
 const path = require("path");

@@ -9,8 +9,8 @@
 // A build error is printed and the watcher waits for the next change. Ctrl-C stops it.
 // With QEMU, the next round's QEMU is started as soon as a boot ends and kept paused; the first
 // change lets it run SeaBIOS while the build runs, and the built image boots in it
-// (scripts/lib/warm-qemu.js): QEMU's start, the BIOS and the host's zeroing of the guest's RAM
-// (prealloc) are off the edit's critical path.
+// (scripts/lib/warm-qemu.js): QEMU's start, the BIOS and the host's page faults on the guest's
+// RAM (prealloc) are off the edit's critical path.
 // Watched: boot/ kernel/ linker/ compiler/ (not build/). Environment: as `npm start` (TSK_EMULATOR,
 // TSK_MEM, TSK_TIMEOUT, QEMU_MACHINE, QEMU_ACCEL); TSK_TIMEOUT bounds each boot (default 600 s).
 // TSK_WATCH_TIMES=1: after each verdict, one `[watch] times` line on stderr with when each part of
